@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "obs",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "obs", targets: ["obs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        .target(name: "ObsCore"),
+        .target(
+            name: "ObsStorage",
+            dependencies: [
+                "ObsCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "ObsIngest", dependencies: ["ObsCore"]),
+        .target(
+            name: "ObsServer",
+            dependencies: [
+                "ObsCore", "ObsStorage", "ObsIngest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "ObsCLI",
+            dependencies: [
+                "ObsCore", "ObsIngest", "ObsStorage", "ObsServer",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "obs",
+            dependencies: [
+                "ObsServer", "ObsCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "ObsTesting", dependencies: ["ObsCore"]),
+        .testTarget(name: "ObsCoreTests", dependencies: ["ObsCore"]),
+        .testTarget(name: "ObsIngestTests", dependencies: ["ObsIngest", "ObsTesting"]),
+        .testTarget(name: "ObsStorageTests", dependencies: ["ObsStorage", "ObsTesting"]),
+        .testTarget(name: "ObsServerTests", dependencies: ["ObsServer", "ObsCLI", "ObsTesting"]),
+        .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
+    ]
+)

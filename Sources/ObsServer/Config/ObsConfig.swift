@@ -1,0 +1,57 @@
+import ObsCore
+
+/// The daemon's configuration. Mirrors `obs.yaml` key for key; every key is optional.
+///
+/// | key | default | env |
+/// |---|---|---|
+/// | `http` | `127.0.0.1:4318` | `OBS_HTTP` |
+/// | `udp` | `127.0.0.1:5140` | `OBS_UDP` |
+/// | `data_dir` | `./obs-data` | `OBS_DATA_DIR` |
+/// | `retention.logs` | `7d` | — |
+/// | `limits.max_body_bytes` | `8MiB` | — |
+/// | `limits.max_line_bytes` | `1MiB` | — |
+/// | `limits.queue_events` | `200000` | — |
+///
+/// Precedence: defaults, then the file, then environment variables, then flags.
+public struct ObsConfig: Sendable, Equatable {
+    public var http = HostPort(host: "127.0.0.1", port: 4318)
+    public var udp = HostPort(host: "127.0.0.1", port: 5140)
+    public var dataDir = "./obs-data"
+    public var retention = RetentionConfig()
+    public var limits = LimitsConfig()
+
+    public init() {}
+
+    public var databasePath: String {
+        dataDir.hasSuffix("/") ? dataDir + "obs.db" : dataDir + "/obs.db"
+    }
+
+    /// Cross-field checks the YAML walk cannot make; returns every problem found.
+    public func validate() -> [ConfigError.Problem] {
+        var problems: [ConfigError.Problem] = []
+        if dataDir.isEmpty {
+            problems.append(.init(location: "", key: "data_dir", reason: "must not be empty"))
+        }
+        if limits.maxLineBytes > limits.maxBodyBytes {
+            problems.append(.init(location: "", key: "limits.max_line_bytes",
+                                  reason: "\(limits.maxLineBytes) bytes is larger than limits.max_body_bytes (\(limits.maxBodyBytes))"))
+        }
+        if limits.queueEvents < 1 {
+            problems.append(.init(location: "", key: "limits.queue_events", reason: "must be at least 1"))
+        }
+        if retention.logs < .seconds(60) {
+            problems.append(.init(location: "", key: "retention.logs", reason: "must be at least 1m"))
+        }
+        return problems
+    }
+}
+
+public struct RetentionConfig: Sendable, Equatable {
+    public var logs: Duration = .seconds(7 * 86_400)
+}
+
+public struct LimitsConfig: Sendable, Equatable {
+    public var maxBodyBytes = 8 << 20
+    public var maxLineBytes = 1 << 20
+    public var queueEvents = 200_000
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ObsCore
+import ObsIngest
+import ObsStorage
+import ServiceLifecycle
+import UnixSignals
+
+/// `obs serve`: the one place that wires storage, ingest, HTTP and UDP together.
+///
+/// Services run in one ServiceGroup, ingress last, so graceful shutdown (SIGTERM/SIGINT) runs
+/// in reverse: stop HTTP and UDP, drain the queue through the writer, stop maintenance,
+/// then checkpoint and close SQLite.
+public struct Daemon: Sendable {
+    public let config: ObsConfig
+    let logger: Logger
+
+    public init(config: ObsConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let database = try ObsDatabase.open(at: config.databasePath)
+        let metrics = ObsMetrics()
+        let queue = IngestQueue(capacity: config.limits.queueEvents)
+        metrics.queueCapacity.set(to: Double(queue.capacity))
+        let decoder = NativeBodyDecoder(maxRecordBytes: config.limits.maxLineBytes)
+
+        let writer = BatchWriter(
+            source: queue, writer: SQLiteRecordWriter(database: database), logger: logger
+        ) { _, seconds, committed in
+            metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
+            if !committed { metrics.commitFailures.increment() }
+        }
+        let maintenance = MaintenanceService(
+            database: database,
+            configuration: .init(logRetention: config.retention.logs),
+            logger: logger,
+            now: { Timestamp.now() }
+        )
+        let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
+        let udpAddress = udp.boundAddress.map(\.description) ?? config.udp.description
+
+        let router = Router()
+        IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
+                         decoder: decoder, metrics: metrics, logger: logger).register(with: router)
+        LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
+        HealthController(metrics: metrics, queue: queue).register(with: router)
+
+        let logger = self.logger
+        let databasePath = config.databasePath
+        let http = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let host = channel.localAddress?.ipAddress ?? "?"
+                let httpAddress = HostPort(host: host, port: port).description
+                logger.info("obs listening http=\(httpAddress) udp=\(udpAddress)", metadata: ["db.path": "\(databasePath)"])
+            },
+            logger: logger
+        )
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: maintenance),
+                .init(service: writer),
+                .init(service: udp),
+                .init(service: http),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        do {
+            try await group.run()
+        } catch {
+            try? database.close()
+            throw error
+        }
+        try database.close()
+        logger.info("obs stopped: queue drained, database closed.")
+    }
+}

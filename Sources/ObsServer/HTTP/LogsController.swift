@@ -1,0 +1,35 @@
+import Hummingbird
+import ObsCore
+import ObsStorage
+
+/// `GET /api/v1/logs`: stored logs, newest first, filtered by service, minimum level,
+/// full-text `q`, `trace_id`, `since`, `until`, `limit`.
+struct LogsController: Sendable {
+    let reader: any LogReader
+
+    func register(with router: Router<BasicRequestContext>) {
+        router.get("/api/v1/logs") { request, _ in await listLogs(request) }
+    }
+
+    func listLogs(_ request: Request) async -> Response {
+        let parameters = request.uri.queryParameters
+        let query: LogQuery
+        switch LogQueryParameters.parse({ parameters.get($0) }, now: Timestamp.now()) {
+        case .success(let parsed): query = parsed
+        case .failure(let error): return JSONResponse.error(.badRequest, error.message)
+        }
+        do {
+            let records = try await reader.logs(matching: query)
+            var json = JSONWriter(capacity: 256 * records.count + 16)
+            json.beginObject()
+            json.key("logs")
+            json.beginArray()
+            for record in records { record.write(to: &json) }
+            json.endArray()
+            json.endObject()
+            return JSONResponse.make(.ok, json)
+        } catch {
+            return JSONResponse.error(.internalServerError, "\(error)")
+        }
+    }
+}

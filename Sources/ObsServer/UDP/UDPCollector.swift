@@ -1,0 +1,111 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ObsCore
+import ObsIngest
+import ServiceLifecycle
+
+/// Receives NDJSON log lines over UDP. Datagrams cannot be acknowledged: invalid lines and
+/// lines refused by a full queue are counted in `/metrics` and logged at most once per
+/// interval, and nothing a sender does can stop the collector.
+public final class UDPCollector: Service {
+    let channel: any Channel
+
+    /// Binds the socket now, so the daemon can report the bound port before it runs.
+    public static func bind(
+        to address: HostPort, queue: IngestQueue, decoder: NativeBodyDecoder, metrics: ObsMetrics, logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> UDPCollector {
+        let channel = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.maxMessagesPerRead, value: 64)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        UDPDatagramHandler(queue: queue, decoder: decoder, metrics: metrics, logger: logger)
+                    )
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .get()
+        return UDPCollector(channel: channel)
+    }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    public var boundAddress: HostPort? {
+        guard let local = channel.localAddress, let port = local.port else { return nil }
+        return HostPort(host: local.ipAddress ?? "?", port: port)
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try? await channel.close()
+    }
+}
+
+final class UDPDatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    let queue: IngestQueue
+    let decoder: NativeBodyDecoder
+    let recordDecoder = LogRecordDecoder()
+    let metrics: ObsMetrics
+    let logger: Logger
+    private var lastWarning = ContinuousClock.now - .seconds(60)
+
+    init(queue: IngestQueue, decoder: NativeBodyDecoder, metrics: ObsMetrics, logger: Logger) {
+        self.queue = queue
+        self.decoder = decoder
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let receivedAt = Timestamp.now()
+        let recordDecoder = self.recordDecoder
+        var outcome = envelope.data.withUnsafeReadableBytes { raw in
+            decoder.decode(datagram: raw.assumingMemoryBound(to: UInt8.self)) { (scanner: inout JSONScanner) throws(RecordError) in
+                let decoded = try recordDecoder.decode(&scanner, receivedAt: receivedAt)
+                if decoded.declaredType == "span" {
+                    throw RecordError.invalid("span lines are not accepted by this version of obs")
+                }
+                return decoded.record
+            }
+        }
+        let counters = metrics.udp
+        counters.received.increment(by: Int64(outcome.records.count + outcome.rejected))
+        if outcome.rejected > 0 {
+            counters.rejected.increment(by: Int64(outcome.rejected))
+            if outcome.records.isEmpty { metrics.badDatagrams.increment() }
+            warnAtMostEveryMinute("UDP lines were rejected.", [
+                "udp.sender": "\(envelope.remoteAddress)", "udp.first_error": "\(outcome.errors.first?.error ?? "")",
+            ])
+        }
+        guard !outcome.records.isEmpty else { return }
+        switch queue.offer(outcome.records) {
+        case .enqueued:
+            counters.accepted.increment(by: Int64(outcome.records.count))
+        case .full, .closed:
+            counters.dropped.increment(by: Int64(outcome.records.count))
+            warnAtMostEveryMinute("UDP records were dropped: the ingest queue is full.", ["udp.dropped": "\(outcome.records.count)"])
+        }
+        outcome.records.removeAll()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        warnAtMostEveryMinute("The UDP socket reported an error; the collector goes on.", ["error": "\(error)"])
+    }
+
+    private func warnAtMostEveryMinute(_ message: Logger.Message, _ metadata: Logger.Metadata) {
+        let now = ContinuousClock.now
+        guard now - lastWarning >= .seconds(60) else { return }
+        lastWarning = now
+        logger.warning(message, metadata: metadata)
+    }
+}

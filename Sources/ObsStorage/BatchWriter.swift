@@ -1,0 +1,82 @@
+import Logging
+import ObsCore
+import ServiceLifecycle
+
+/// Group commit: takes whatever the ingest queue holds (whole submissions, up to a size
+/// bound), commits it in one transaction, and only then acknowledges every submission in it.
+/// While one transaction commits, new submissions pile up and share the next one, so batch
+/// size adapts to load. When a batch is small it waits `linger` once for more (time bound).
+///
+/// On graceful shutdown it finishes the source, drains everything queued, and returns.
+public final class BatchWriter: Service {
+    public struct Configuration: Sendable {
+        public var maxBatchRecords: Int
+        /// Batches smaller than this wait `linger` for more records before committing.
+        public var lingerBelowRecords: Int
+        public var linger: Duration
+
+        public init(maxBatchRecords: Int = 8192, lingerBelowRecords: Int = 256, linger: Duration = .milliseconds(2)) {
+            self.maxBatchRecords = maxBatchRecords
+            self.lingerBelowRecords = lingerBelowRecords
+            self.linger = linger
+        }
+    }
+
+    /// Called after each transaction: records in it, seconds it took, and whether it committed.
+    public typealias CommitObserver = @Sendable (_ records: Int, _ seconds: Double, _ committed: Bool) -> Void
+
+    private let source: any IngestBatchSource
+    private let writer: any RecordWriter
+    private let configuration: Configuration
+    private let observer: CommitObserver
+    private let logger: Logger
+
+    public init(
+        source: any IngestBatchSource, writer: any RecordWriter, configuration: Configuration = .init(),
+        logger: Logger, observer: @escaping CommitObserver = { _, _, _ in }
+    ) {
+        self.source = source
+        self.writer = writer
+        self.configuration = configuration
+        self.logger = logger
+        self.observer = observer
+    }
+
+    public func run() async throws {
+        let source = self.source
+        await withGracefulShutdownHandler {
+            await drain()
+        } onGracefulShutdown: {
+            source.finish()
+        }
+    }
+
+    /// Writes batches until the source is finished and empty.
+    public func drain() async {
+        let clock = ContinuousClock()
+        while var batch = await source.nextBatch(maxRecords: configuration.maxBatchRecords) {
+            if (batch.recordCount < configuration.lingerBelowRecords) && (configuration.linger > .zero) {
+                try? await Task.sleep(for: configuration.linger)
+                if let more = source.pollBatch(maxRecords: configuration.maxBatchRecords - batch.recordCount) {
+                    batch.append(contentsOf: more)
+                }
+            }
+            let started = clock.now
+            do {
+                try await writer.write(logs: batch.logs)
+                observer(batch.recordCount, seconds(clock.now - started), true)
+                batch.complete(.success(()))
+            } catch {
+                observer(batch.recordCount, seconds(clock.now - started), false)
+                logger.error("A batch could not be committed; its senders get an error.", metadata: [
+                    "batch.records": "\(batch.recordCount)", "error": "\(error)",
+                ])
+                batch.complete(.failure(error))
+            }
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,72 @@
+import Logging
+import ObsCore
+import ServiceLifecycle
+
+/// Background upkeep of the store, off the ingest path: catches the full-text index up in
+/// large chunks and applies log retention periodically.
+public final class MaintenanceService: Service {
+    public struct Configuration: Sendable {
+        public var logRetention: Duration
+        public var indexInterval: Duration
+        public var retentionInterval: Duration
+        public var indexChunk: Int
+
+        public init(
+            logRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
+            retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
+        ) {
+            self.logRetention = logRetention
+            self.indexInterval = indexInterval
+            self.retentionInterval = retentionInterval
+            self.indexChunk = indexChunk
+        }
+    }
+
+    private let database: ObsDatabase
+    private let configuration: Configuration
+    private let logger: Logger
+    private let now: @Sendable () -> Timestamp
+
+    public init(database: ObsDatabase, configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+        self.database = database
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.indexLoop() }
+                group.addTask { await self.retentionLoop() }
+            }
+        }
+    }
+
+    private func indexLoop() async {
+        while !Task.isCancelled {
+            do {
+                let indexed = try await database.indexPendingMessages(maxRows: configuration.indexChunk)
+                if indexed == configuration.indexChunk { continue }
+            } catch {
+                logger.warning("Full-text indexing failed; it is retried.", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.indexInterval)
+        }
+    }
+
+    private func retentionLoop() async {
+        while !Task.isCancelled {
+            let cutoff = now().adding(nanoseconds: -configuration.logRetention.totalNanoseconds)
+            do {
+                let deleted = try await database.deleteLogs(olderThan: cutoff)
+                if deleted > 0 {
+                    logger.info("Deleted logs past retention.", metadata: ["retention.deleted": "\(deleted)", "retention.cutoff": "\(cutoff)"])
+                }
+            } catch {
+                logger.warning("Log retention failed; it is retried.", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.retentionInterval)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import GRDB
+import GRDBSQLite
+import ObsCore
+
+/// Inserts records through one prepared statement with raw `sqlite3_bind_*` calls: GRDB's
+/// convenient argument path costs about half the insert rate on the ingest hot path.
+public struct SQLiteRecordWriter: RecordWriter {
+    let database: ObsDatabase
+
+    public init(database: ObsDatabase) {
+        self.database = database
+    }
+
+    static let insertLog = """
+        INSERT INTO logs (time_ns, service, severity, level, message, trace_id, span_id,
+                          duration_ms, status, route, method, attributes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    public func write(logs: [LogRecord]) async throws(StorageError) {
+        guard !logs.isEmpty else { return }
+        let writer = try database.requireWriter("writing logs")
+        do {
+            try await writer.write { db in
+                let statement = try db.cachedStatement(sql: Self.insertLog)
+                let handle = statement.sqliteStatement
+                for record in logs {
+                    sqlite3_bind_int64(handle, 1, record.time.nanoseconds)
+                    bindText(handle, 2, record.service)
+                    sqlite3_bind_int64(handle, 3, Int64(record.severity.number))
+                    bindText(handle, 4, record.severity.name)
+                    bindText(handle, 5, record.message)
+                    bindText(handle, 6, record.traceID)
+                    bindText(handle, 7, record.spanID)
+                    if let duration = record.durationMs { sqlite3_bind_double(handle, 8, duration) } else { sqlite3_bind_null(handle, 8) }
+                    if let status = record.status { sqlite3_bind_int64(handle, 9, Int64(status)) } else { sqlite3_bind_null(handle, 9) }
+                    bindText(handle, 10, record.route)
+                    bindText(handle, 11, record.method)
+                    bindText(handle, 12, record.attributes)
+                    let code = sqlite3_step(handle)
+                    sqlite3_reset(handle)
+                    guard code == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                }
+                sqlite3_clear_bindings(handle)
+            }
+        } catch {
+            throw database.storageError("writing \(logs.count) logs", error)
+        }
+    }
+}
+
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+private func bindText(_ handle: OpaquePointer?, _ index: Int32, _ text: String?) {
+    guard var text else {
+        sqlite3_bind_null(handle, index)
+        return
+    }
+    text.withUTF8 { bytes in
+        if let base = bytes.baseAddress {
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                _ = sqlite3_bind_text(handle, index, characters, Int32(bytes.count), transientDestructor)
+            }
+        } else {
+            // A nil pointer would bind NULL; an empty string must stay an empty string.
+            _ = sqlite3_bind_text(handle, index, "", 0, transientDestructor)
+        }
+    }
+}

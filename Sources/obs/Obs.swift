@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Obs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "obs",
+        abstract: "An observability pipeline daemon: logs and spans in, SQLite, queries and alerts out.",
+        subcommands: [Serve.self, Query.self, Bench.self]
+    )
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ObsCLI
+import ObsCore
+import ObsServer
+
+struct Query: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask obs questions.",
+        subcommands: [Logs.self]
+    )
+}
+
+/// Flags every `obs query` subcommand shares.
+struct CommonQueryOptions: ParsableArguments {
+    @Option(name: .long, help: "Daemon URL (env OBS_URL, default http://127.0.0.1:4318).")
+    var url: String?
+
+    @Option(name: .long, help: "Read this SQLite file directly (read-only) instead of asking the daemon.")
+    var db: String?
+
+    @Option(name: .long, help: "Start: RFC 3339, epoch seconds, or a duration ago (15m, 2h, 7d).")
+    var since: String?
+
+    @Option(name: .long, help: "End (exclusive), same forms as --since.")
+    var until: String?
+
+    @Option(name: .long, help: "table, json, ndjson or csv (default: table on a terminal, json when piped).")
+    var format: String?
+
+    func outputFormat() throws -> OutputFormat {
+        guard let format else { return .automatic }
+        guard let parsed = OutputFormat(rawValue: format) else {
+            throw ValidationError("--format must be one of table, json, ndjson, csv")
+        }
+        return parsed
+    }
+
+    func source() throws -> LogSource {
+        if let db { return .database(path: db) }
+        let text = url ?? ProcessInfo.processInfo.environment["OBS_URL"] ?? "http://127.0.0.1:4318"
+        guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https" else {
+            throw ValidationError("--url \"\(text)\" is not an http(s) URL")
+        }
+        return .api(parsed)
+    }
+}
+
+extension Query {
+    struct Logs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stored logs, newest first.")
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Option(name: .long, help: "Only this service.")
+        var service: String?
+
+        @Option(name: .long, help: "Minimum level: trace, debug, info, warn, error, fatal (or 1–24).")
+        var level: String?
+
+        @Option(name: .long, help: "Full-text search: every word must occur in the message.")
+        var grep: String?
+
+        @Option(name: .customLong("trace-id"), help: "Only logs of this trace.")
+        var traceID: String?
+
+        @Option(name: .long, help: "At most this many records (default 100, at most 100000).")
+        var limit: Int?
+
+        func run() async throws {
+            let parameters: [String: String?] = [
+                "service": service, "level": level, "q": grep, "trace_id": traceID,
+                "since": common.since, "until": common.until, "limit": limit.map(String.init),
+            ]
+            let query: LogQuery
+            switch LogQueryParameters.parse({ parameters[$0] ?? nil }, now: Timestamp.now()) {
+            case .success(let parsed): query = parsed
+            case .failure(let invalid): throw ValidationError(invalid.message)
+            }
+            let format = try common.outputFormat()
+            do {
+                let records = try await LogQueryClient.fetch(query, from: try common.source())
+                FileHandle.standardOutput.write(Data(LogRecordPrinter.render(records, as: format).utf8))
+            } catch let error as CLIError {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
