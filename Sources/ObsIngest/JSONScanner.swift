@@ -207,10 +207,9 @@ public struct JSONScanner {
 
     private mutating func readLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
         let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw error("invalid literal, expected \(literal)") }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        for offset in 0..<count where bytes[index + offset] != expected[offset] {
-            throw error("invalid literal, expected \(literal)")
+        guard index + count <= bytes.count, (0..<count).allSatisfy({ bytes[index + $0] == expected[$0] }) else {
+            throw error("unexpected text, expected a JSON value")
         }
         index += count
     }
