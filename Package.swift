@@ -63,7 +63,14 @@ let package = Package(
         .target(name: "ObsTesting", dependencies: ["ObsCore"]),
         .testTarget(name: "ObsCoreTests", dependencies: ["ObsCore"]),
         .testTarget(name: "ObsIngestTests", dependencies: ["ObsIngest", "ObsTesting"]),
-        .testTarget(name: "ObsStorageTests", dependencies: ["ObsStorage", "ObsTesting"]),
+        .testTarget(
+            name: "ObsStorageTests",
+            dependencies: [
+                "ObsStorage", "ObsTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "ObsServerTests", dependencies: ["ObsServer", "ObsCLI", "ObsTesting"]),
         .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The obs SQLite file: one GRDB pool (one writer, concurrent readers, WAL), migrated on open.
 ///
@@ -9,6 +10,7 @@ public final class ObsDatabase: Sendable {
     public let path: String
     let writer: (any DatabaseWriter)?
     let reader: any DatabaseReader
+    private let closed = Mutex(false)
 
     private init(path: String, writer: (any DatabaseWriter)?, reader: any DatabaseReader) {
         self.path = path
@@ -67,7 +69,13 @@ public final class ObsDatabase: Sendable {
         }
     }
 
+    /// Checkpoints the WAL into the main file and closes; later calls do nothing.
     public func close() throws(StorageError) {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
         do {
             if let pool = writer as? DatabasePool {
                 _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }

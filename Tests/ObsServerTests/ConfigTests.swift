@@ -1,0 +1,121 @@
+import ObsServer
+import ObsCore
+import Testing
+
+@Suite("Configuration")
+struct ConfigTests {
+    @Test("defaults: the daemon works with no file")
+    func defaults() throws {
+        let config = try ObsConfig.resolve(.init(), environment: [:])
+        #expect(config.http == HostPort(host: "127.0.0.1", port: 4318))
+        #expect(config.udp == HostPort(host: "127.0.0.1", port: 5140))
+        #expect(config.databasePath == "./obs-data/obs.db")
+        #expect(config.limits.maxBodyBytes == 8 << 20)
+        #expect(config.limits.queueEvents == 200_000)
+        #expect(config.retention.logs == .seconds(7 * 86_400))
+    }
+
+    @Test("every key of the file")
+    func fullFile() throws {
+        let config = try ObsConfig.parse(yaml: """
+            http: 0.0.0.0:8080
+            udp: "[::1]:0"
+            data_dir: /var/lib/obs
+            retention: {logs: 30d}
+            limits: {max_body_bytes: 16MiB, max_line_bytes: 256KiB, queue_events: 5_000}
+            """, file: "obs.yaml")
+        #expect(config.http == HostPort(host: "0.0.0.0", port: 8080))
+        #expect(config.udp == HostPort(host: "::1", port: 0))
+        #expect(config.databasePath == "/var/lib/obs/obs.db")
+        #expect(config.retention.logs == .seconds(30 * 86_400))
+        #expect(config.limits.maxBodyBytes == 16 << 20)
+        #expect(config.limits.maxLineBytes == 256 << 10)
+        #expect(config.limits.queueEvents == 5000)
+    }
+
+    @Test("all problems at once, each with file:line:column and key")
+    func problems() {
+        do {
+            _ = try ObsConfig.parse(yaml: """
+                http: nowhere
+                limits:
+                  queue_events: many
+                  max_line_bytes: 1KB
+                colour: blue
+                receivers: []
+                """, file: "obs.yaml")
+            Issue.record("expected a ConfigError")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "obs.yaml:1:7: http: \"nowhere\" is not HOST:PORT (e.g. 127.0.0.1:4318; port 0 picks a free port)",
+                "obs.yaml:3:17: limits.queue_events: \"many\" is not a whole number",
+                "obs.yaml:5:9: colour: unknown key",
+                "obs.yaml:6:12: receivers: is not supported by this version of obs yet",
+            ])
+        }
+    }
+
+    @Test("cross-field validation and YAML syntax errors")
+    func validation() {
+        #expect(throws: ConfigError.self) { try ObsConfig.parse(yaml: "limits: {max_body_bytes: 1KiB, max_line_bytes: 2KiB}", file: "f") }
+        #expect(throws: ConfigError.self) { try ObsConfig.parse(yaml: "retention: {logs: 10s}", file: "f") }
+        #expect(throws: ConfigError.self) { try ObsConfig.parse(yaml: "http: [unclosed", file: "f") }
+        #expect(throws: ConfigError.self) { try ObsConfig.parse(yaml: "- a list", file: "f") }
+    }
+
+    @Test("environment over file, flags over environment")
+    func precedence() throws {
+        let environment = ["OBS_HTTP": "127.0.0.1:9000", "OBS_DATA_DIR": "/env", "OBS_UDP": "127.0.0.1:9001"]
+        let config = try ObsConfig.resolve(.init(dataDir: "/flag", http: "127.0.0.1:0"), environment: environment)
+        #expect(config.http.port == 0)
+        #expect(config.udp.port == 9001)
+        #expect(config.dataDir == "/flag")
+        #expect(throws: ConfigError.self) { try ObsConfig.resolve(.init(udp: "nope"), environment: [:]) }
+        #expect(throws: ConfigError.self) { try ObsConfig.resolve(.init(), environment: ["OBS_HTTP": "x"]) }
+    }
+
+    @Test("listen addresses", arguments: [
+        ("127.0.0.1:4318", "127.0.0.1", 4318), (":4318", "0.0.0.0", 4318), ("[::1]:0", "::1", 0), ("localhost:5140", "localhost", 5140),
+    ])
+    func hostPorts(text: String, host: String, port: Int) {
+        #expect(HostPort(parsing: text) == HostPort(host: host, port: port))
+    }
+
+    @Test("invalid listen addresses", arguments: ["4318", "host:", "host:70000", "[::1]4318", "host:-1"])
+    func badHostPorts(text: String) {
+        #expect(HostPort(parsing: text) == nil)
+    }
+}
+
+@Suite("Log query parameters")
+struct LogQueryParametersTests {
+    func parse(_ parameters: [String: String]) -> Result<LogQuery, LogQueryParameters.Invalid> {
+        LogQueryParameters.parse({ parameters[$0] }, now: .init(nanoseconds: 3_600_000_000_000))
+    }
+
+    @Test("valid parameters")
+    func valid() throws {
+        let query = try parse(["service": "cart", "level": "warn", "q": "timeout", "trace_id": "ABCDEF0123456789",
+                               "since": "15m", "until": "1970-01-01T01:00:00Z", "limit": "5"]).get()
+        #expect(query.service == "cart")
+        #expect(query.minimumSeverity?.number == 13)
+        #expect(query.text == "timeout")
+        #expect(query.traceID == "abcdef0123456789")
+        #expect(query.since?.nanoseconds == 2_700_000_000_000)
+        #expect(query.until?.nanoseconds == 3_600_000_000_000)
+        #expect(query.limit == 5)
+    }
+
+    @Test("invalid parameters name the parameter")
+    func invalid() {
+        func message(_ parameters: [String: String]) -> String? {
+            if case .failure(let invalid) = parse(parameters) { return invalid.message }
+            return nil
+        }
+        #expect(message(["level": "loud"]) == "level: \"loud\" is not a level (trace, debug, info, warn, error, fatal, or 1–24)")
+        #expect(message(["limit": "0"]) == "limit: \"0\" must be a whole number from 1 to 100000")
+        #expect(message(["limit": "100001"]) == "limit: \"100001\" must be a whole number from 1 to 100000")
+        #expect(message(["since": "the dawn of time"]) == "since: \"the dawn of time\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
+        #expect(message(["trace_id": "xyz"]) == "trace_id: \"xyz\" is not a hex trace id")
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import ObsCore
+import ObsStorage
+import ObsTesting
+import ServiceLifecycle
+import Logging
+import Synchronization
+import Testing
+
+/// A real SQLite file in a fresh temp dir.
+func withDatabase<T>(_ body: (ObsDatabase, TemporaryDirectory) async throws -> T) async throws -> T {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let database = try ObsDatabase.open(at: directory.file("data/obs.db"))
+    defer { try? database.close() }
+    return try await body(database, directory)
+}
+
+func log(_ seconds: Int64, _ service: String, _ severity: Severity = .info, _ message: String = "m", traceID: String? = nil) -> LogRecord {
+    LogRecord(time: Timestamp(nanoseconds: seconds * 1_000_000_000), service: service, severity: severity, message: message, traceID: traceID)
+}
+
+@Suite("SQLite log storage")
+struct StorageTests {
+    @Test("records round-trip with every field")
+    func roundTrip() async throws {
+        try await withDatabase { database, _ in
+            let record = LogRecord(
+                time: Timestamp(nanoseconds: 1_795_623_338_123_456_789), service: "checkout", severity: .error,
+                message: "declined", traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7",
+                durationMs: 12.5, status: 502, route: "/api/pay", method: "POST", attributes: #"{"user":{"id":1}}"#
+            )
+            try await SQLiteRecordWriter(database: database).write(logs: [record, log(1, "cart", .info, "")])
+            let stored = try await SQLiteLogReader(database: database).logs(matching: LogQuery())
+            #expect(stored.first == record)
+            #expect(stored.last?.message == "")
+        }
+    }
+
+    @Test("filters: service, minimum level, trace, time range, limit; newest first")
+    func filters() async throws {
+        try await withDatabase { database, _ in
+            try await SQLiteRecordWriter(database: database).write(logs: [
+                log(10, "cart"), log(20, "cart", .error), log(30, "payment", .warn, traceID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                log(40, "payment", .fatal), log(50, "cart", .debug),
+            ])
+            let reader = SQLiteLogReader(database: database)
+            func seconds(_ query: LogQuery) async throws -> [Int64] {
+                try await reader.logs(matching: query).map { $0.time.nanoseconds / 1_000_000_000 }
+            }
+            #expect(try await seconds(LogQuery()) == [50, 40, 30, 20, 10])
+            #expect(try await seconds(LogQuery(service: "cart")) == [50, 20, 10])
+            #expect(try await seconds(LogQuery(minimumSeverity: .warn)) == [40, 30, 20])
+            #expect(try await seconds(LogQuery(traceID: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")) == [30])
+            #expect(try await seconds(LogQuery(since: Timestamp(nanoseconds: 20_000_000_000), until: Timestamp(nanoseconds: 40_000_000_000))) == [30, 20])
+            #expect(try await seconds(LogQuery(limit: 2)) == [50, 40])
+        }
+    }
+
+    @Test("full-text search finds records before and after the indexer reached them")
+    func fullText() async throws {
+        try await withDatabase { database, _ in
+            let writer = SQLiteRecordWriter(database: database)
+            try await writer.write(logs: [log(1, "a", .info, "connection refused by upstream"), log(2, "a", .info, "all good")])
+            let reader = SQLiteLogReader(database: database)
+            // Not indexed yet: found by the tail scan.
+            #expect(try await reader.logs(matching: LogQuery(text: "refused")).count == 1)
+            #expect(try await database.indexPendingMessages(maxRows: 1000) == 2)
+            #expect(try await database.indexPendingMessages(maxRows: 1000) == 0)
+            try await writer.write(logs: [log(3, "a", .info, "connection reset: refused again")])
+            #expect(try await reader.logs(matching: LogQuery(text: "refused")).map(\.time.nanoseconds) == [3_000_000_000, 1_000_000_000])
+            #expect(try await reader.logs(matching: LogQuery(text: "connection upstream")).count == 1)
+            #expect(try await reader.logs(matching: LogQuery(text: "reset:")).count == 1)
+            #expect(try await reader.logs(matching: LogQuery(text: "\"quoted\" OR -x*")).isEmpty)
+        }
+    }
+
+    @Test("retention deletes old logs in chunks and keeps the full-text index consistent")
+    func retention() async throws {
+        try await withDatabase { database, _ in
+            let writer = SQLiteRecordWriter(database: database)
+            try await writer.write(logs: (0..<120).map { log(Int64($0), "s", .info, "needle \($0)") })
+            _ = try await database.indexPendingMessages(maxRows: 50)
+            #expect(try await database.deleteLogs(olderThan: Timestamp(nanoseconds: 100_000_000_000), chunk: 7) == 100)
+            #expect(try await database.logCount() == 20)
+            _ = try await database.indexPendingMessages(maxRows: 1000)
+            let found = try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "needle", limit: 1000))
+            #expect(found.count == 20)
+            // Ids stay monotonic after the table was emptied, so new rows are indexed.
+            #expect(try await database.deleteLogs(olderThan: .latest) == 20)
+            try await writer.write(logs: [log(500, "s", .info, "needle fresh")])
+            _ = try await database.indexPendingMessages(maxRows: 1000)
+            #expect(try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "fresh")).count == 1)
+        }
+    }
+
+    @Test("read-only opening: missing files and writes are clear errors")
+    func readOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(throws: StorageError.self) { try ObsDatabase.openReadOnly(at: directory.file("missing.db")) }
+        let database = try ObsDatabase.open(at: directory.file("obs.db"))
+        try await SQLiteRecordWriter(database: database).write(logs: [log(1, "a")])
+        try database.close()
+        let readOnly = try ObsDatabase.openReadOnly(at: directory.file("obs.db"))
+        #expect(try await SQLiteLogReader(database: readOnly).logs(matching: LogQuery()).count == 1)
+        await #expect(throws: StorageError.self) { try await SQLiteRecordWriter(database: readOnly).write(logs: [log(2, "a")]) }
+        try readOnly.close()
+    }
+}
+
+/// A source that hands out prepared batches, then finishes.
+final class FixedBatches: IngestBatchSource {
+    let batches: Mutex<[IngestBatch]>
+    init(_ batches: [IngestBatch]) { self.batches = Mutex(batches) }
+    func nextBatch(maxRecords: Int) async -> IngestBatch? { pollBatch(maxRecords: maxRecords) }
+    func pollBatch(maxRecords: Int) -> IngestBatch? { batches.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+    func finish() {}
+}
+
+@Suite("Batch writer")
+struct BatchWriterTests {
+    @Test("acknowledges each submission after its batch committed; failures reach the sender")
+    func acknowledges() async throws {
+        try await withDatabase { database, directory in
+            let results = Mutex<[String]>([])
+            func batch(_ name: String, _ records: [LogRecord]) -> IngestBatch {
+                IngestBatch(logs: records, acknowledgements: [IngestAcknowledgement { result in
+                    results.withLock { $0.append("\(name): \((try? result.get()) != nil ? "ok" : "failed")") }
+                }])
+            }
+            let commits = Mutex(0)
+            let writer = BatchWriter(
+                source: FixedBatches([batch("one", [log(1, "a")]), batch("two", [log(2, "a"), log(3, "a")])]),
+                writer: SQLiteRecordWriter(database: database),
+                configuration: .init(linger: .zero),
+                logger: Logger(label: "test")
+            ) { records, _, committed in if committed { commits.withLock { $0 += records } } }
+            await writer.drain()
+            #expect(results.withLock { $0 } == ["one: ok", "two: ok"])
+            #expect(commits.withLock { $0 } == 3)
+            #expect(try await database.logCount() == 3)
+
+            // A store that cannot write (read-only file) fails the batch, and the sender hears it.
+            try database.close()
+            let readOnly = try ObsDatabase.openReadOnly(at: directory.file("data/obs.db"))
+            let failing = BatchWriter(
+                source: FixedBatches([batch("three", [log(4, "a")])]), writer: SQLiteRecordWriter(database: readOnly),
+                configuration: .init(linger: .zero), logger: Logger(label: "test")
+            )
+            await failing.drain()
+            #expect(results.withLock { $0.last } == "three: failed")
+        }
+    }
+}
