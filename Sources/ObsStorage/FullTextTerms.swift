@@ -1,9 +1,6 @@
-import Foundation
-
-/// A user's search text turned into an FTS5 expression and matching LIKE patterns.
-///
-/// Every whitespace-separated term must occur; each becomes a quoted FTS5 phrase, so
-/// characters that are FTS5 syntax (`-`, `:`, `*`, `"`) are searched for, not interpreted.
+/// A user's search text: every whitespace-separated term must occur in the message, as a
+/// case-insensitive substring (LIKE). The FTS5 expression built from the terms' words
+/// selects a superset of the matches, so it can narrow the indexed rows before LIKE checks.
 struct FullTextTerms {
     let terms: [String]
 
@@ -13,8 +10,13 @@ struct FullTextTerms {
 
     var isEmpty: Bool { terms.isEmpty }
 
-    var matchExpression: String {
-        terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+    /// Every word of every term, quoted (so FTS5 syntax characters are plain text) and ANDed;
+    /// nil when the terms hold no letters or digits at all.
+    var matchExpression: String? {
+        let words = terms.flatMap { term in
+            term.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { "\"" + $0 + "\"" }
+        }
+        return words.isEmpty ? nil : words.joined(separator: " AND ")
     }
 
     var likePatterns: [String] {

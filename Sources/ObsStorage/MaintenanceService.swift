@@ -2,8 +2,8 @@ import Logging
 import ObsCore
 import ServiceLifecycle
 
-/// Background upkeep of the store, off the ingest path: catches the full-text index up in
-/// large chunks and applies log retention periodically.
+/// Background upkeep of the store, off the ingest path: catches the full-text and trace-id
+/// indexes up in large chunks and applies log retention periodically.
 public final class MaintenanceService: Service {
     public struct Configuration: Sendable {
         public var logRetention: Duration
@@ -13,7 +13,7 @@ public final class MaintenanceService: Service {
 
         public init(
             logRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
-            retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
+            retentionInterval: Duration = .seconds(60), indexChunk: Int = 20_000
         ) {
             self.logRetention = logRetention
             self.indexInterval = indexInterval
@@ -46,10 +46,10 @@ public final class MaintenanceService: Service {
     private func indexLoop() async {
         while !Task.isCancelled {
             do {
-                let indexed = try await database.indexPendingMessages(maxRows: configuration.indexChunk)
+                let indexed = try await database.catchUpIndexes(maxRows: configuration.indexChunk)
                 if indexed == configuration.indexChunk { continue }
             } catch {
-                logger.warning("Full-text indexing failed; it is retried.", metadata: ["error": "\(error)"])
+                logger.warning("Indexing failed; it is retried.", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: configuration.indexInterval)
         }

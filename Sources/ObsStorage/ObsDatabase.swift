@@ -30,10 +30,11 @@ public final class ObsDatabase: Sendable {
             configuration.busyMode = .timeout(5)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = OFF")
+                db.add(function: TraceKey.sqlFunction)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA cache_size = -32000")
+                try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
             }
             try Self.migrator.migrate(pool)
             return ObsDatabase(path: path, writer: pool, reader: pool)

@@ -1,9 +1,9 @@
 import GRDB
 import ObsCore
 
-/// Reads logs newest first. Full-text terms use the FTS5 index for the indexed part of the
-/// table and a LIKE scan for the tail the indexer has not reached yet, so a record is
-/// searchable the moment its write is acknowledged.
+/// Reads logs newest first. Full-text terms and trace ids use their indexes for the part of
+/// the table the background indexer has reached, and scan the short tail after it, so a
+/// record is findable the moment its write is acknowledged.
 public struct SQLiteLogReader: LogReader {
     let database: ObsDatabase
 
@@ -24,9 +24,10 @@ public struct SQLiteLogReader: LogReader {
                     conditions.append("severity >= ?")
                     arguments.append(severity.number)
                 }
-                if let traceID = query.traceID {
-                    conditions.append("trace_id = ?")
-                    arguments.append(traceID.lowercased())
+                let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
+                if let traceID = query.traceID?.lowercased() {
+                    conditions.append("trace_id = ? AND (id IN (SELECT log_id FROM log_traces WHERE trace_key = ?) OR id > ?)")
+                    arguments += [traceID, TraceKey.key(traceID) ?? 0, indexedUpTo] as [any DatabaseValueConvertible]
                 }
                 if let since = query.since {
                     conditions.append("time_ns >= ?")
@@ -38,14 +39,13 @@ public struct SQLiteLogReader: LogReader {
                 }
                 let terms = FullTextTerms(query.text ?? "")
                 if !terms.isEmpty {
-                    let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM fts_progress WHERE name = 'logs'") ?? 0
-                    let tail = terms.likePatterns.map { _ in "message LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
-                    conditions.append("""
-                        (id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?) OR (id > ? AND \(tail)))
-                        """)
-                    arguments.append(terms.matchExpression)
-                    arguments.append(indexedUpTo)
-                    arguments.append(contentsOf: terms.likePatterns)
+                    // LIKE decides; the index only skips indexed rows that cannot match.
+                    conditions += terms.likePatterns.map { _ in "message LIKE ? ESCAPE '\\'" }
+                    arguments += terms.likePatterns as [any DatabaseValueConvertible]
+                    if let match = terms.matchExpression {
+                        conditions.append("(id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
+                        arguments += [match, indexedUpTo] as [any DatabaseValueConvertible]
+                    }
                 }
                 let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
                 arguments.append(max(0, min(query.limit, LogQuery.maximumLimit)))

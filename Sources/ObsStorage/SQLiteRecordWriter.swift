@@ -25,29 +25,36 @@ public struct SQLiteRecordWriter: RecordWriter {
                 let statement = try db.cachedStatement(sql: Self.insertLog)
                 let handle = statement.sqliteStatement
                 for record in logs {
-                    sqlite3_bind_int64(handle, 1, record.time.nanoseconds)
-                    bindText(handle, 2, record.service)
-                    sqlite3_bind_int64(handle, 3, Int64(record.severity.number))
-                    bindText(handle, 4, record.severity.name)
-                    bindText(handle, 5, record.message)
-                    bindText(handle, 6, record.traceID)
-                    bindText(handle, 7, record.spanID)
-                    if let duration = record.durationMs { sqlite3_bind_double(handle, 8, duration) } else { sqlite3_bind_null(handle, 8) }
-                    if let status = record.status { sqlite3_bind_int64(handle, 9, Int64(status)) } else { sqlite3_bind_null(handle, 9) }
-                    bindText(handle, 10, record.route)
-                    bindText(handle, 11, record.method)
-                    bindText(handle, 12, record.attributes)
+                    Self.bind(record, to: handle)
                     let code = sqlite3_step(handle)
-                    sqlite3_reset(handle)
                     guard code == SQLITE_DONE else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                        sqlite3_reset(handle)
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
                     }
+                    sqlite3_reset(handle)
                 }
                 sqlite3_clear_bindings(handle)
             }
         } catch {
             throw database.storageError("writing \(logs.count) logs", error)
         }
+    }
+
+    /// Binds a record to the parameters of `insertLog`.
+    static func bind(_ record: LogRecord, to handle: OpaquePointer?) {
+        sqlite3_bind_int64(handle, 1, record.time.nanoseconds)
+        bindText(handle, 2, record.service)
+        sqlite3_bind_int64(handle, 3, Int64(record.severity.number))
+        bindText(handle, 4, record.severity.name)
+        bindText(handle, 5, record.message)
+        bindText(handle, 6, record.traceID)
+        bindText(handle, 7, record.spanID)
+        if let duration = record.durationMs { sqlite3_bind_double(handle, 8, duration) } else { sqlite3_bind_null(handle, 8) }
+        if let status = record.status { sqlite3_bind_int64(handle, 9, Int64(status)) } else { sqlite3_bind_null(handle, 9) }
+        bindText(handle, 10, record.route)
+        bindText(handle, 11, record.method)
+        bindText(handle, 12, record.attributes)
     }
 }
 

@@ -1,8 +1,56 @@
 import ArgumentParser
+import Foundation
+import ObsCLI
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: []
+        subcommands: [Ingest.self]
     )
+}
+
+extension Bench {
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest throughput, latency and memory over HTTP and UDP, with the raw SQLite insert rate as yardstick."
+        )
+
+        @Option(help: "Seconds of HTTP load.")
+        var seconds: Double = 20
+
+        @Option(help: "Concurrent HTTP connections.")
+        var connections: Int = 4
+
+        @Option(help: "NDJSON lines per HTTP request.")
+        var batchLines: Int = 1000
+
+        @Option(help: "UDP rates to try, lines per second, comma-separated.")
+        var udpRates: String = "20000"
+
+        @Option(help: "Seconds of UDP load per rate.")
+        var udpSeconds: Double = 5
+
+        @Option(help: "Rows inserted for the SQLite yardstick.")
+        var yardstickRows: Int = 300_000
+
+        func run() async throws {
+            var options = IngestBenchmark.Options()
+            options.httpSeconds = seconds
+            options.connections = connections
+            options.linesPerBatch = batchLines
+            options.udpRates = udpRates.split(separator: ",").compactMap { Int($0) }
+            options.udpSeconds = udpSeconds
+            options.yardstickRows = yardstickRows
+            let showProgress = isatty(STDERR_FILENO) != 0
+            let benchmark = IngestBenchmark(options: options) { message in
+                if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            }
+            do {
+                print(try await benchmark.run(), terminator: "")
+            } catch {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
 }

@@ -65,8 +65,8 @@ struct StorageTests {
             let reader = SQLiteLogReader(database: database)
             // Not indexed yet: found by the tail scan.
             #expect(try await reader.logs(matching: LogQuery(text: "refused")).count == 1)
-            #expect(try await database.indexPendingMessages(maxRows: 1000) == 2)
-            #expect(try await database.indexPendingMessages(maxRows: 1000) == 0)
+            #expect(try await database.catchUpIndexes(maxRows: 1000) == 2)
+            #expect(try await database.catchUpIndexes(maxRows: 1000) == 0)
             try await writer.write(logs: [log(3, "a", .info, "connection reset: refused again")])
             #expect(try await reader.logs(matching: LogQuery(text: "refused")).map(\.time.nanoseconds) == [3_000_000_000, 1_000_000_000])
             #expect(try await reader.logs(matching: LogQuery(text: "connection upstream")).count == 1)
@@ -80,16 +80,16 @@ struct StorageTests {
         try await withDatabase { database, _ in
             let writer = SQLiteRecordWriter(database: database)
             try await writer.write(logs: (0..<120).map { log(Int64($0), "s", .info, "needle \($0)") })
-            _ = try await database.indexPendingMessages(maxRows: 50)
+            _ = try await database.catchUpIndexes(maxRows: 50)
             #expect(try await database.deleteLogs(olderThan: Timestamp(nanoseconds: 100_000_000_000), chunk: 7) == 100)
             #expect(try await database.logCount() == 20)
-            _ = try await database.indexPendingMessages(maxRows: 1000)
+            _ = try await database.catchUpIndexes(maxRows: 1000)
             let found = try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "needle", limit: 1000))
             #expect(found.count == 20)
             // Ids stay monotonic after the table was emptied, so new rows are indexed.
             #expect(try await database.deleteLogs(olderThan: .latest) == 20)
             try await writer.write(logs: [log(500, "s", .info, "needle fresh")])
-            _ = try await database.indexPendingMessages(maxRows: 1000)
+            _ = try await database.catchUpIndexes(maxRows: 1000)
             #expect(try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "fresh")).count == 1)
         }
     }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The daemon under benchmark: this same `obs` binary started as `obs serve` in a child
+/// process, so its memory and CPU are measured apart from the load generator's.
+final class BenchDaemon: @unchecked Sendable {
+    let process = Process()
+    let httpPort: Int
+    let udpPort: Int
+    let dataDir: String
+
+    init(dataDir: String, extraArguments: [String] = []) throws(CLIError) {
+        self.dataDir = dataDir
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        process.arguments = ["serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"] + extraArguments
+        let logPath = dataDir + ".log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard let log = FileHandle(forWritingAtPath: logPath) else { throw CLIError("cannot write \(logPath)") }
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { throw CLIError("cannot start obs serve: \(error)") }
+        var ports: (Int, Int)?
+        for _ in 0..<600 {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("obs listening http=") }) {
+                let http = line.components(separatedBy: "http=").last?.split(separator: " ").first?.split(separator: ":").last
+                let udp = line.components(separatedBy: "udp=").last?.split(separator: " ").first?.split(separator: ":").last
+                if let http = http.flatMap({ Int($0) }), let udp = udp.flatMap({ Int($0) }) { ports = (http, udp) }
+                break
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        guard let ports else {
+            process.terminate()
+            throw CLIError("obs serve did not start; see \(logPath)")
+        }
+        httpPort = ports.0
+        udpPort = ports.1
+    }
+
+    /// Peak resident set size so far (VmHWM), in bytes.
+    var peakResidentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return kilobytes * 1024
+    }
+
+    func stop() -> Int32 {
+        process.interrupt()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

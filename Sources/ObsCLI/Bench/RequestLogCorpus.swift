@@ -1,0 +1,68 @@
+import Foundation
+
+/// Realistic request-log lines for benchmarks: 15 services of a retail platform, their
+/// routes and methods, mostly-info levels with some warnings and errors, log-normal-ish
+/// latencies, trace and span ids, and a few extra attributes — about 300 bytes a line.
+/// Deterministic for a seed, so runs compare.
+public struct RequestLogCorpus: Sendable {
+    public static let services = [
+        "gateway", "catalog", "cart", "checkout", "payment", "inventory", "notification", "user", "session",
+        "search", "recommendation", "order", "shipping", "pricing", "frontend",
+    ]
+    static let routes = ["/api/v1/items/{id}", "/api/v1/items", "/api/v1/cart", "/api/v1/checkout", "/api/v1/pay",
+                         "/api/v1/orders/{id}", "/api/v1/search", "/api/v1/users/{id}/session", "/healthz", "/api/v1/prices"]
+    static let methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE"]
+    static let messages = ["request completed", "request served from cache", "upstream call finished",
+                           "handled request", "slow request", "request failed: upstream timeout"]
+
+    private var state: UInt64
+
+    public init(seed: UInt64 = 42) {
+        state = seed
+    }
+
+    private mutating func next() -> UInt64 {
+        // SplitMix64.
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    private mutating func hex(_ digits: Int) -> String {
+        var text = ""
+        while text.count < digits { text += String(next(), radix: 16) }
+        return String(text.prefix(digits))
+    }
+
+    /// One NDJSON line (no newline) stamped `epochMilliseconds`.
+    public mutating func line(epochMilliseconds: Int64) -> String {
+        let service = Self.services[Int(next() % UInt64(Self.services.count))]
+        let route = Self.routes[Int(next() % UInt64(Self.routes.count))]
+        let method = Self.methods[Int(next() % UInt64(Self.methods.count))]
+        let roll = uniform()
+        let (level, status) = roll < 0.02 ? ("error", 503) : roll < 0.08 ? ("warn", 429) : ("info", roll < 0.5 ? 200 : 201)
+        // exp(normal) latency around 40 ms with a long tail.
+        let normal = (uniform() + uniform() + uniform() + uniform() - 2) * 1.7
+        let duration = (40 * exp(normal) * 1000).rounded() / 1000
+        let message = Self.messages[Int(next() % UInt64(Self.messages.count))]
+        return "{\"ts\":\(epochMilliseconds),\"service\":\"\(service)\",\"level\":\"\(level)\",\"msg\":\"\(message)\","
+            + "\"trace_id\":\"\(hex(32))\",\"span_id\":\"\(hex(16))\",\"method\":\"\(method)\",\"route\":\"\(route)\","
+            + "\"status\":\(status),\"duration_ms\":\(duration),\"client_ip\":\"10.\(next() % 256).\(next() % 256).\(next() % 256)\","
+            + "\"user_agent\":\"shop-app/4.\(next() % 20)\",\"region\":\"eu-west-1\"}"
+    }
+
+    /// A batch body of `lines` NDJSON lines.
+    public mutating func batch(lines: Int, epochMilliseconds: Int64) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(lines * 320)
+        for index in 0..<lines {
+            body.append(contentsOf: line(epochMilliseconds: epochMilliseconds + Int64(index)).utf8)
+            body.append(UInt8(ascii: "\n"))
+        }
+        return body
+    }
+}
