@@ -16,27 +16,47 @@ public struct LogRecordDecoder: Sendable {
         public var declaredType: String?
     }
 
-    enum Field {
+    enum Field: Int {
         case time, service, level, message, traceID, spanID, durationMs, duration, status, route, method, type
-    }
 
-    static let fields: [String: Field] = [
-        "ts": .time, "timestamp": .time, "time": .time, "@timestamp": .time,
-        "service": .service, "service.name": .service, "svc": .service,
-        "level": .level, "severity": .level, "lvl": .level,
-        "msg": .message, "message": .message, "body": .message,
-        "trace_id": .traceID, "traceid": .traceID,
-        "span_id": .spanID, "spanid": .spanID,
-        "duration_ms": .durationMs, "latency_ms": .durationMs, "duration": .duration,
-        "status": .status, "http.status_code": .status, "status_code": .status,
-        "route": .route, "http.route": .route, "path": .route,
-        "method": .method, "http.method": .method, "http.request.method": .method,
-        "type": .type,
-    ]
+        /// The bit recording that this field's canonical slot is filled (duration aliases share one).
+        var slot: UInt16 { 1 << (self == .duration ? Field.durationMs.rawValue : rawValue) }
+
+        /// The field a key names; keys match exactly first, then case-insensitively.
+        init?(key: String) {
+            if let field = Field(exactKey: key) {
+                self = field
+            } else if let field = Field(exactKey: key.lowercased()) {
+                self = field
+            } else {
+                return nil
+            }
+        }
+
+        // A switch over short string literals compiles to plain comparisons, which is
+        // measurably cheaper per record than hashing every key into a dictionary.
+        private init?(exactKey key: String) {
+            switch key {
+            case "ts", "timestamp", "time", "@timestamp": self = .time
+            case "service", "service.name", "svc": self = .service
+            case "level", "severity", "lvl": self = .level
+            case "msg", "message", "body": self = .message
+            case "trace_id", "traceid", "traceId": self = .traceID
+            case "span_id", "spanid", "spanId": self = .spanID
+            case "duration_ms", "latency_ms": self = .durationMs
+            case "duration": self = .duration
+            case "status", "http.status_code", "status_code": self = .status
+            case "route", "http.route", "path": self = .route
+            case "method", "http.method", "http.request.method": self = .method
+            case "type": self = .type
+            default: return nil
+            }
+        }
+    }
 
     public func decode(_ scanner: inout JSONScanner, receivedAt: Timestamp) throws(RecordError) -> Decoded {
         var record = LogRecord(time: receivedAt)
-        var seen = Set<FieldKey>()
+        var filled: UInt16 = 0
         var attributes: [UInt8] = [UInt8(ascii: "{")]
         var fieldError: String?
         var declaredType: String?
@@ -56,18 +76,18 @@ public struct LogRecordDecoder: Sendable {
                 throw RecordError.invalid("expected a JSON object, got \(kind.article)")
             }
             try scanner.forEachMember { (s: inout JSONScanner, key: String, keyRange: Range<Int>) throws(JSONSyntaxError) in
-                let field = Self.fields[key] ?? Self.fields[key.lowercased()]
-                guard let field, fieldError == nil, seen.insert(FieldKey(field)).inserted else {
+                guard let field = Field(key: key), fieldError == nil, filled & field.slot == 0 else {
                     let value = try s.skipValue(depth: 2)
                     keep(keyRange, value.range)
                     return
                 }
+                filled |= field.slot
                 let value = try s.skipValue(depth: 2)
                 let outcome = Self.apply(field, key: key, value: value, scanner: s, to: &record)
                 switch outcome {
                 case .applied: break
                 case .keepAsAttribute:
-                    seen.remove(FieldKey(field))
+                    filled &= ~field.slot
                     keep(keyRange, value.range)
                 case .declaredType(let type):
                     declaredType = type
@@ -87,12 +107,6 @@ public struct LogRecordDecoder: Sendable {
         attributes.append(UInt8(ascii: "}"))
         record.attributes = attributes.count == 2 ? "{}" : String(decoding: attributes, as: UTF8.self)
         return Decoded(record: record, declaredType: declaredType)
-    }
-
-    /// Which canonical field a key filled, so an alias seen later is kept as an attribute.
-    struct FieldKey: Hashable {
-        let field: Field
-        init(_ field: Field) { self.field = field == .duration ? .durationMs : field }
     }
 
     enum Outcome {

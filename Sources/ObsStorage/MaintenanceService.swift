@@ -13,7 +13,7 @@ public final class MaintenanceService: Service {
 
         public init(
             logRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
-            retentionInterval: Duration = .seconds(60), indexChunk: Int = 20_000
+            retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
         ) {
             self.logRetention = logRetention
             self.indexInterval = indexInterval

@@ -3,23 +3,23 @@ import ObsCore
 
 extension ObsDatabase {
     /// Adds up to `maxRows` not-yet-indexed logs to the full-text and trace-id indexes in one
-    /// transaction; returns how many it indexed. Bulk `INSERT … SELECT` is an order of
-    /// magnitude faster than maintaining these indexes row by row on insert.
+    /// transaction of the index file; returns how many it indexed. It reads `obs.db` through
+    /// a WAL snapshot, so the ingest writer is never blocked by it.
     public func catchUpIndexes(maxRows: Int) async throws(StorageError) -> Int {
-        let writer = try requireWriter("indexing logs")
+        let writer = try requireIndexWriter("indexing logs")
         do {
-            return try await writer.write { db in
+            return try await Self.indexTransaction(writer) { db in
                 let from = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
                 guard let to = try Int64.fetchOne(db, sql: """
-                    SELECT max(id) FROM (SELECT id FROM logs WHERE id > ? ORDER BY id LIMIT ?)
+                    SELECT max(id) FROM (SELECT id FROM logsdb.logs WHERE id > ? ORDER BY id LIMIT ?)
                     """, arguments: [from, maxRows]) else { return 0 }
                 try db.execute(sql: """
-                    INSERT INTO logs_fts(rowid, message) SELECT id, message FROM logs WHERE id > ? AND id <= ?
+                    INSERT INTO logs_fts(rowid, message) SELECT id, message FROM logsdb.logs WHERE id > ? AND id <= ?
                     """, arguments: [from, to])
                 let indexed = db.changesCount
                 try db.execute(sql: """
                     INSERT INTO log_traces(trace_key, log_id)
-                    SELECT obs_trace_key(trace_id) AS key, id FROM logs
+                    SELECT obs_trace_key(trace_id) AS key, id FROM logsdb.logs
                     WHERE id > ? AND id <= ? AND trace_id IS NOT NULL ORDER BY key, id
                     """, arguments: [from, to])
                 try db.execute(sql: "UPDATE index_progress SET last_indexed_id = ? WHERE name = 'logs'", arguments: [to])
@@ -32,28 +32,37 @@ extension ObsDatabase {
 
     /// Deletes logs older than `cutoff`, `chunk` rows per transaction so that ingest batches
     /// interleave with a large deletion; returns how many rows it deleted.
+    ///
+    /// Only indexed rows are deleted (the rest wait for the indexer), and their index entries
+    /// go first: a crash in between leaves rows past retention that are no longer searchable
+    /// and are deleted on the next pass, never index entries that point nowhere.
     public func deleteLogs(olderThan cutoff: Timestamp, chunk: Int = 5000) async throws(StorageError) -> Int {
         let writer = try requireWriter("deleting old logs")
+        let indexWriter = try requireIndexWriter("deleting old logs")
         var total = 0
         do {
             while true {
-                let deleted = try await writer.write { db in
-                    try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS doomed_logs (id INTEGER PRIMARY KEY)")
-                    try db.execute(sql: "DELETE FROM doomed_logs")
-                    try db.execute(sql: "INSERT INTO doomed_logs SELECT id FROM logs WHERE time_ns < ? LIMIT ?",
-                                   arguments: [cutoff.nanoseconds, chunk])
-                    // External-content FTS5 needs the exact indexed text to remove a row.
+                let doomed = try await Self.indexTransaction(indexWriter) { db -> String? in
                     let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
+                    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM logsdb.logs WHERE time_ns < ? AND id <= ? LIMIT ?",
+                                                 arguments: [cutoff.nanoseconds, indexedUpTo, chunk])
+                    guard !ids.isEmpty else { return nil }
+                    let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+                    // A contentless FTS5 row is removed by repeating the text it was indexed with.
                     try db.execute(sql: """
                         INSERT INTO logs_fts(logs_fts, rowid, message)
-                        SELECT 'delete', logs.id, logs.message FROM logs JOIN doomed_logs USING (id) WHERE logs.id <= ?
-                        """, arguments: [indexedUpTo])
+                        SELECT 'delete', id, message FROM logsdb.logs WHERE id IN (SELECT value FROM json_each(?))
+                        """, arguments: [list])
                     try db.execute(sql: """
                         DELETE FROM log_traces WHERE (trace_key, log_id) IN (
-                            SELECT obs_trace_key(logs.trace_id), logs.id FROM logs JOIN doomed_logs USING (id)
-                            WHERE logs.id <= ? AND logs.trace_id IS NOT NULL)
-                        """, arguments: [indexedUpTo])
-                    try db.execute(sql: "DELETE FROM logs WHERE id IN (SELECT id FROM doomed_logs)")
+                            SELECT obs_trace_key(trace_id), id FROM logsdb.logs
+                            WHERE id IN (SELECT value FROM json_each(?)) AND trace_id IS NOT NULL)
+                        """, arguments: [list])
+                    return list
+                }
+                guard let doomed else { return total }
+                let deleted = try await writer.write { db in
+                    try db.execute(sql: "DELETE FROM logs WHERE id IN (SELECT value FROM json_each(?))", arguments: [doomed])
                     return db.changesCount
                 }
                 total += deleted
@@ -61,6 +70,23 @@ extension ObsDatabase {
             }
         } catch {
             throw storageError("deleting old logs", error)
+        }
+    }
+
+    /// A DEFERRED transaction on the index file. GRDB's default for writes is IMMEDIATE,
+    /// which takes the write lock of every attached file — `obs.db` included — and would
+    /// stall the ingest writer for the whole indexing chunk.
+    static func indexTransaction<T: Sendable>(
+        _ writer: any DatabaseWriter, _ work: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await writer.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try work(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(resultCode: .SQLITE_ERROR, message: "index transaction produced no result") }
+            return result
         }
     }
 

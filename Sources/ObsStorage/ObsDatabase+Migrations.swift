@@ -1,18 +1,12 @@
 import GRDB
 
 extension ObsDatabase {
-    /// Append-only: a released migration is never edited, only followed by a new one.
+    /// `obs.db`. Append-only: a released migration is never edited, only followed by a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-logs") { db in
-            // Two lookups whose keys land at random places in a B-tree — message words and trace
-            // ids — are indexed behind ingest in large chunks (logs_fts, log_traces) rather than
-            // row by row on insert, where they would cost several times the insert itself.
-            // log_traces keys are the trace id's leading 64 bits (`obs_trace_key`), a quarter of
-            // the hex text's size; readers confirm the full id on the row. logs_fts keeps no
-            // positions (detail=none): it narrows candidates and LIKE confirms the exact text.
             // AUTOINCREMENT keeps ids monotonic even after retention empties the table, which
-            // the indexer's watermark (index_progress) relies on.
+            // the indexer's watermark (idx.index_progress) relies on.
             try db.execute(sql: """
                 CREATE TABLE logs (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -31,7 +25,24 @@ extension ObsDatabase {
                 );
                 CREATE INDEX logs_time ON logs(time_ns);
                 CREATE INDEX logs_service_time ON logs(service, time_ns);
-                CREATE VIRTUAL TABLE logs_fts USING fts5(message, content='logs', content_rowid='id', detail=none);
+                """)
+        }
+        return migrator
+    }
+
+    /// `obs-index.db`: lookups whose keys land at random places in a B-tree — message words
+    /// and trace ids — are built behind ingest in large chunks instead of row by row on insert,
+    /// where they would cost more than the insert itself.
+    ///
+    /// `logs_fts` is contentless and keeps no positions (detail=none): it narrows candidate
+    /// rows and LIKE on `logs.message` confirms the exact text. `log_traces` keys are the
+    /// trace id's leading 64 bits (`obs_trace_key`); readers confirm the full id on the row.
+    /// `index_progress.last_indexed_id` is the highest `logs.id` both indexes contain.
+    static var indexMigrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-index") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE logs_fts USING fts5(message, content='', detail=none);
                 CREATE TABLE log_traces (
                     trace_key INTEGER NOT NULL,
                     log_id INTEGER NOT NULL,

@@ -26,7 +26,7 @@ public enum SQLiteInsertYardstick {
                 throw StorageError(operation: "yardstick", path: path, reason: String(cString: sqlite3_errmsg(connection)))
             }
         }
-        try exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=OFF; PRAGMA cache_size=-32000")
+        try exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=OFF; PRAGMA cache_size=-65536")
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(connection, SQLiteRecordWriter.insertLog, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw StorageError(operation: "yardstick", path: path, reason: String(cString: sqlite3_errmsg(connection)))

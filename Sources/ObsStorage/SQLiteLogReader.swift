@@ -24,10 +24,16 @@ public struct SQLiteLogReader: LogReader {
                     conditions.append("severity >= ?")
                     arguments.append(severity.number)
                 }
-                let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
+                let useIndex = database.hasIndex
+                let indexedUpTo = useIndex
+                    ? try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0 : 0
                 if let traceID = query.traceID?.lowercased() {
-                    conditions.append("trace_id = ? AND (id IN (SELECT log_id FROM log_traces WHERE trace_key = ?) OR id > ?)")
-                    arguments += [traceID, TraceKey.key(traceID) ?? 0, indexedUpTo] as [any DatabaseValueConvertible]
+                    conditions.append("trace_id = ?")
+                    arguments.append(traceID)
+                    if useIndex {
+                        conditions.append("(id IN (SELECT log_id FROM idx.log_traces WHERE trace_key = ?) OR id > ?)")
+                        arguments += [TraceKey.key(traceID) ?? 0, indexedUpTo] as [any DatabaseValueConvertible]
+                    }
                 }
                 if let since = query.since {
                     conditions.append("time_ns >= ?")
@@ -42,8 +48,8 @@ public struct SQLiteLogReader: LogReader {
                     // LIKE decides; the index only skips indexed rows that cannot match.
                     conditions += terms.likePatterns.map { _ in "message LIKE ? ESCAPE '\\'" }
                     arguments += terms.likePatterns as [any DatabaseValueConvertible]
-                    if let match = terms.matchExpression {
-                        conditions.append("(id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
+                    if useIndex, let match = terms.matchExpression {
+                        conditions.append("(id IN (SELECT rowid FROM idx.logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
                         arguments += [match, indexedUpTo] as [any DatabaseValueConvertible]
                     }
                 }

@@ -75,23 +75,65 @@ struct StorageTests {
         }
     }
 
-    @Test("retention deletes old logs in chunks and keeps the full-text index consistent")
+    @Test("retention deletes old, indexed logs in chunks and keeps the indexes consistent")
     func retention() async throws {
         try await withDatabase { database, _ in
             let writer = SQLiteRecordWriter(database: database)
-            try await writer.write(logs: (0..<120).map { log(Int64($0), "s", .info, "needle \($0)") })
+            try await writer.write(logs: (0..<120).map { log(Int64($0), "s", .info, "needle \($0)", traceID: "abcdef0123456789abcdef0123456789") })
             _ = try await database.catchUpIndexes(maxRows: 50)
-            #expect(try await database.deleteLogs(olderThan: Timestamp(nanoseconds: 100_000_000_000), chunk: 7) == 100)
-            #expect(try await database.logCount() == 20)
+            // Rows the indexer has not reached wait for it.
+            #expect(try await database.deleteLogs(olderThan: Timestamp(nanoseconds: 100_000_000_000), chunk: 7) == 50)
             _ = try await database.catchUpIndexes(maxRows: 1000)
-            let found = try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "needle", limit: 1000))
-            #expect(found.count == 20)
+            #expect(try await database.deleteLogs(olderThan: Timestamp(nanoseconds: 100_000_000_000), chunk: 7) == 50)
+            #expect(try await database.logCount() == 20)
+            let reader = SQLiteLogReader(database: database)
+            #expect(try await reader.logs(matching: LogQuery(text: "needle", limit: 1000)).count == 20)
+            #expect(try await reader.logs(matching: LogQuery(traceID: "abcdef0123456789abcdef0123456789", limit: 1000)).count == 20)
             // Ids stay monotonic after the table was emptied, so new rows are indexed.
             #expect(try await database.deleteLogs(olderThan: .latest) == 20)
             try await writer.write(logs: [log(500, "s", .info, "needle fresh")])
             _ = try await database.catchUpIndexes(maxRows: 1000)
-            #expect(try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "fresh")).count == 1)
+            #expect(try await reader.logs(matching: LogQuery(text: "fresh")).count == 1)
+            #expect(try await reader.logs(matching: LogQuery(text: "needle", limit: 1000)).count == 1)
         }
+    }
+
+    @Test("trace ids are found through the index and in the unindexed tail")
+    func traceLookup() async throws {
+        try await withDatabase { database, _ in
+            let writer = SQLiteRecordWriter(database: database)
+            let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+            // Same leading 64 bits, different trace: the index key collides, the row check does not.
+            let sibling = "4bf92f3577b34da6ffffffffffffffff"
+            try await writer.write(logs: [log(1, "a", traceID: trace), log(2, "a", traceID: sibling), log(3, "a")])
+            let reader = SQLiteLogReader(database: database)
+            #expect(try await reader.logs(matching: LogQuery(traceID: trace)).count == 1)
+            _ = try await database.catchUpIndexes(maxRows: 1000)
+            try await writer.write(logs: [log(4, "b", traceID: trace)])
+            #expect(try await reader.logs(matching: LogQuery(traceID: trace)).map(\.service) == ["b", "a"])
+            #expect(try await reader.logs(matching: LogQuery(traceID: sibling)).count == 1)
+        }
+    }
+
+    @Test("without the index file, --db readers still find everything by scanning")
+    func missingIndexFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("obs.db")
+        let database = try ObsDatabase.open(at: path)
+        try await SQLiteRecordWriter(database: database).write(logs: [log(1, "a", .info, "lonely message", traceID: "abcdef0123456789abcdef0123456789")])
+        _ = try await database.catchUpIndexes(maxRows: 1000)
+        try database.close()
+        try FileManager.default.removeItem(atPath: ObsDatabase.indexPath(for: path))
+        let readOnly = try ObsDatabase.openReadOnly(at: path)
+        let reader = SQLiteLogReader(database: readOnly)
+        #expect(try await reader.logs(matching: LogQuery(text: "lonely")).count == 1)
+        #expect(try await reader.logs(matching: LogQuery(traceID: "abcdef0123456789abcdef0123456789")).count == 1)
+        try readOnly.close()
+        // The daemon rebuilds the index from scratch.
+        let reopened = try ObsDatabase.open(at: path)
+        #expect(try await reopened.catchUpIndexes(maxRows: 1000) == 1)
+        try reopened.close()
     }
 
     @Test("read-only opening: missing files and writes are clear errors")
