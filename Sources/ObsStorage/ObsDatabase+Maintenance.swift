@@ -2,8 +2,8 @@ import GRDB
 import ObsCore
 
 extension ObsDatabase {
-    /// Adds up to `maxRows` not-yet-indexed logs to the full-text and trace-id indexes in one
-    /// transaction of the index file; returns how many it indexed. It reads `obs.db` through
+    /// Adds up to `maxRows` not-yet-indexed logs (message words and trace id) to the index in
+    /// one transaction of the index file; returns how many it indexed. It reads `obs.db` through
     /// a WAL snapshot, so the ingest writer is never blocked by it.
     public func catchUpIndexes(maxRows: Int) async throws(StorageError) -> Int {
         let writer = try requireIndexWriter("indexing logs")
@@ -14,14 +14,10 @@ extension ObsDatabase {
                     SELECT max(id) FROM (SELECT id FROM logsdb.logs WHERE id > ? ORDER BY id LIMIT ?)
                     """, arguments: [from, maxRows]) else { return 0 }
                 try db.execute(sql: """
-                    INSERT INTO logs_fts(rowid, message) SELECT id, message FROM logsdb.logs WHERE id > ? AND id <= ?
+                    INSERT INTO logs_fts(rowid, message, trace_id)
+                    SELECT id, message, trace_id FROM logsdb.logs WHERE id > ? AND id <= ?
                     """, arguments: [from, to])
                 let indexed = db.changesCount
-                try db.execute(sql: """
-                    INSERT INTO log_traces(trace_key, log_id)
-                    SELECT obs_trace_key(trace_id) AS key, id FROM logsdb.logs
-                    WHERE id > ? AND id <= ? AND trace_id IS NOT NULL ORDER BY key, id
-                    """, arguments: [from, to])
                 try db.execute(sql: "UPDATE index_progress SET last_indexed_id = ? WHERE name = 'logs'", arguments: [to])
                 return indexed
             }
@@ -50,13 +46,8 @@ extension ObsDatabase {
                     let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
                     // A contentless FTS5 row is removed by repeating the text it was indexed with.
                     try db.execute(sql: """
-                        INSERT INTO logs_fts(logs_fts, rowid, message)
-                        SELECT 'delete', id, message FROM logsdb.logs WHERE id IN (SELECT value FROM json_each(?))
-                        """, arguments: [list])
-                    try db.execute(sql: """
-                        DELETE FROM log_traces WHERE (trace_key, log_id) IN (
-                            SELECT obs_trace_key(trace_id), id FROM logsdb.logs
-                            WHERE id IN (SELECT value FROM json_each(?)) AND trace_id IS NOT NULL)
+                        INSERT INTO logs_fts(logs_fts, rowid, message, trace_id)
+                        SELECT 'delete', id, message, trace_id FROM logsdb.logs WHERE id IN (SELECT value FROM json_each(?))
                         """, arguments: [list])
                     return list
                 }

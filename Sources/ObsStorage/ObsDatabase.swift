@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// The obs store: `obs.db`, the records, and `obs-index.db` beside it, the lookup indexes
+/// The obs store: `obs.db`, the records, and `obs-index.db` beside it, the lookup index
 /// derived from them (message words, trace ids). Each file has one GRDB pool (one writer,
 /// concurrent readers, WAL), migrated on open.
 ///
@@ -71,7 +71,6 @@ public final class ObsDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA page_size = 8192; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = OFF")
-            db.add(function: TraceKey.sqlFunction)
             if db.configuration.readonly == onReaders, FileManager.default.fileExists(atPath: attaching.path) {
                 try db.execute(sql: "ATTACH DATABASE ? AS \(attaching.name)", arguments: [attaching.path])
             }
@@ -92,7 +91,6 @@ public final class ObsDatabase: Sendable {
             configuration.readonly = true
             configuration.busyMode = .timeout(5)
             configuration.prepareDatabase { db in
-                db.add(function: TraceKey.sqlFunction)
                 // An attached file opens with the main connection's flags: read-only too.
                 if hasIndex { try db.execute(sql: "ATTACH DATABASE ? AS idx", arguments: [indexPath]) }
             }

@@ -30,9 +30,9 @@ public struct SQLiteLogReader: LogReader {
                 if let traceID = query.traceID?.lowercased() {
                     conditions.append("trace_id = ?")
                     arguments.append(traceID)
-                    if useIndex {
-                        conditions.append("(id IN (SELECT log_id FROM idx.log_traces WHERE trace_key = ?) OR id > ?)")
-                        arguments += [TraceKey.key(traceID) ?? 0, indexedUpTo] as [any DatabaseValueConvertible]
+                    if useIndex, traceID.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) {
+                        conditions.append("(id IN (SELECT rowid FROM idx.logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
+                        arguments += ["\"\(traceID)\"", indexedUpTo] as [any DatabaseValueConvertible]
                     }
                 }
                 if let since = query.since {
