@@ -34,29 +34,35 @@ public final class MaintenanceService: Service {
         self.now = now
     }
 
+    /// Runs until graceful shutdown. A transaction in progress is finished, not interrupted:
+    /// only the pauses between them end early, so the database can close cleanly afterwards.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.indexLoop() }
-                group.addTask { await self.retentionLoop() }
-            }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.indexLoop() }
+            group.addTask { await self.retentionLoop() }
         }
     }
 
+    private var running: Bool { !Task.isShuttingDownGracefully && !Task.isCancelled }
+
+    private func pause(_ duration: Duration) async {
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+    }
+
     private func indexLoop() async {
-        while !Task.isCancelled {
+        while running {
             do {
                 let indexed = try await database.catchUpIndexes(maxRows: configuration.indexChunk)
                 if indexed == configuration.indexChunk { continue }
             } catch {
                 logger.warning("Indexing failed; it is retried.", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.indexInterval)
+            await pause(configuration.indexInterval)
         }
     }
 
     private func retentionLoop() async {
-        while !Task.isCancelled {
+        while running {
             let cutoff = now().adding(nanoseconds: -configuration.logRetention.totalNanoseconds)
             do {
                 let deleted = try await database.deleteLogs(olderThan: cutoff)
@@ -66,7 +72,7 @@ public final class MaintenanceService: Service {
             } catch {
                 logger.warning("Log retention failed; it is retried.", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.retentionInterval)
+            await pause(configuration.retentionInterval)
         }
     }
 }

@@ -46,6 +46,12 @@ final class BenchDaemon: @unchecked Sendable {
         return kilobytes * 1024
     }
 
+    /// The last lines the daemon logged, to explain a failure.
+    func logTail(lines: Int = 5) -> String {
+        let text = (try? String(contentsOfFile: dataDir + ".log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
     func stop() -> Int32 {
         process.interrupt()
         process.waitUntilExit()

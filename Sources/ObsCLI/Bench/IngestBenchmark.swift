@@ -57,6 +57,7 @@ public struct IngestBenchmark: Sendable {
         }
         let peakRSS = daemon.peakResidentBytes
         let exitStatus = daemon.stop()
+        let failureLog = exitStatus == 0 ? nil : daemon.logTail()
         var storedRows: Int?
         if let database = try? ObsDatabase.openReadOnly(at: workDirectory + "/data/obs.db") {
             storedRows = try? await database.logCount()
@@ -64,7 +65,7 @@ public struct IngestBenchmark: Sendable {
         }
 
         return report(http: http, bytesPerLine: bytesPerLine, yardstick: yardstick, udp: udpResults,
-                      peakRSS: peakRSS, exitStatus: exitStatus, storedRows: storedRows)
+                      peakRSS: peakRSS, exitStatus: exitStatus, failureLog: failureLog, storedRows: storedRows)
     }
 
     // MARK: - Yardstick
@@ -212,7 +213,7 @@ public struct IngestBenchmark: Sendable {
     // MARK: - Report
 
     func report(http: HTTPResult, bytesPerLine: Double, yardstick: SQLiteInsertYardstick.Result, udp: [UDPResult],
-                peakRSS: Int, exitStatus: Int32, storedRows: Int?) -> String {
+                peakRSS: Int, exitStatus: Int32, failureLog: String?, storedRows: Int?) -> String {
         let latencies = LatencySummary(http.latencies)
         let linesPerSecond = Double(http.acceptedLines) / http.seconds
         let megabytesPerSecond = Double(http.bytes) / http.seconds / 1e6
@@ -233,6 +234,7 @@ public struct IngestBenchmark: Sendable {
         }
         lines.append("Daemon peak RSS    \(String(format: "%.1f", Double(peakRSS) / 1_048_576)) MiB")
         lines.append("Daemon exit        \(exitStatus) after SIGINT; rows on disk: \(storedRows.map(String.init) ?? "?")")
+        if let failureLog { lines.append("Daemon log tail:\n" + failureLog) }
         return lines.joined(separator: "\n") + "\n"
     }
 
