@@ -145,6 +145,18 @@ struct IngestEndToEndTests {
         }
     }
 
+    @Test("a 10 MB single line gets 413 under the default limits, and the daemon carries on")
+    func tenMegabyteLine() async throws {
+        try await withDaemon { daemon, _ in
+            let line = "{\"msg\":\"" + String(repeating: "x", count: 10 * 1024 * 1024) + "\"}\n"
+            let reply = try await postLogs(daemon, line)
+            #expect(reply.status == 413)
+            #expect(reply.text.contains("larger than the 8388608-byte limit"))
+            #expect(try await postLogs(daemon, "{\"msg\":\"after\"}").status == 200)
+            #expect(try queryLogs(daemon).map { $0["message"] as? String } == ["after"])
+        }
+    }
+
     @Test("UDP: NDJSON datagrams and Python SysLogHandler framing are stored; bad ones are counted")
     func udp() async throws {
         try await withDaemon { daemon, _ in

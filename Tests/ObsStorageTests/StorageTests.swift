@@ -194,3 +194,35 @@ struct BatchWriterTests {
         }
     }
 }
+
+@Suite("Maintenance service")
+struct MaintenanceServiceTests {
+    @Test("indexes new logs and applies retention against the injected clock")
+    func indexesAndRetains() async throws {
+        try await withDatabase { database, _ in
+            try await SQLiteRecordWriter(database: database).write(logs: [
+                log(1_000, "old", .info, "expired entry"), log(90_000, "new", .info, "kept entry"),
+            ])
+            // The clock says 100,000 s; retention is one day: the first record is past it.
+            let service = MaintenanceService(
+                database: database,
+                configuration: .init(logRetention: .seconds(86_400), indexInterval: .milliseconds(10), retentionInterval: .milliseconds(10)),
+                logger: Logger(label: "test"),
+                now: { Timestamp(nanoseconds: 100_000_000_000_000) }
+            )
+            let running = Task { try await service.run() }
+            var remaining: [String] = []
+            for _ in 0..<500 {
+                remaining = try await SQLiteLogReader(database: database).logs(matching: LogQuery()).map(\.service)
+                if remaining == ["new"] { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            running.cancel()
+            try await running.value
+            #expect(remaining == ["new"])
+            // Indexed: found through the index, not only by the tail scan.
+            #expect(try await database.catchUpIndexes(maxRows: 10) == 0)
+            #expect(try await SQLiteLogReader(database: database).logs(matching: LogQuery(text: "kept")).count == 1)
+        }
+    }
+}
