@@ -6,14 +6,7 @@ public enum LogRecordPrinter {
     public static func render(_ records: [LogRecord], as format: OutputFormat) -> String {
         switch format {
         case .json:
-            var json = JSONWriter(capacity: 256 * records.count + 16)
-            json.beginObject()
-            json.key("logs")
-            json.beginArray()
-            for record in records { record.write(to: &json) }
-            json.endArray()
-            json.endObject()
-            return json.string + "\n"
+            return records.jsonList.string + "\n"
         case .ndjson:
             return records.map { record in
                 var json = JSONWriter()

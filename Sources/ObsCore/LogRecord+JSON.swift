@@ -17,3 +17,17 @@ extension LogRecord {
         json.endObject()
     }
 }
+
+extension [LogRecord] {
+    /// The API's list shape: `{"logs":[…]}`, in the order given.
+    public var jsonList: JSONWriter {
+        var json = JSONWriter(capacity: 256 * count + 16)
+        json.beginObject()
+        json.key("logs")
+        json.beginArray()
+        for record in self { record.write(to: &json) }
+        json.endArray()
+        json.endObject()
+        return json
+    }
+}

@@ -1,9 +1,10 @@
 import ObsCore
 import Synchronization
 
-/// The bounded queue between decoders and the writer. It never grows past its capacity:
-/// a submission that does not fit is refused (`full`, which HTTP turns into a 429 and UDP
-/// into a counted drop) instead of being buffered or silently dropped.
+/// The bounded queue between decoders (many producers) and the writer (one consumer). It
+/// never grows past its capacity: a submission that does not fit is refused (`full`, which
+/// HTTP turns into a 429 and UDP into a counted drop) instead of being buffered or silently
+/// dropped.
 public final class IngestQueue: IngestBatchSource {
     public enum OfferResult: Equatable, Sendable {
         case enqueued

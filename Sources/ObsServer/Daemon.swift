@@ -41,7 +41,13 @@ public struct Daemon: Sendable {
             logger: logger,
             now: { Timestamp.now() }
         )
-        let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
+        let udp: UDPCollector
+        do {
+            udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
+        } catch {
+            try? database.close()
+            throw error
+        }
         let udpAddress = udp.boundAddress.map(\.description) ?? config.udp.description
 
         let router = Router()

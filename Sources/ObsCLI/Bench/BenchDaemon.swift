@@ -2,6 +2,7 @@ import Foundation
 
 /// The daemon under benchmark: this same `obs` binary started as `obs serve` in a child
 /// process, so its memory and CPU are measured apart from the load generator's.
+/// (`Process` is not Sendable; the benchmark only touches it from one task at a time.)
 final class BenchDaemon: @unchecked Sendable {
     let process = Process()
     let httpPort: Int

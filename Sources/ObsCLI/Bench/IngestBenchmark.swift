@@ -48,7 +48,7 @@ public struct IngestBenchmark: Sendable {
         let base = "http://127.0.0.1:\(daemon.httpPort)"
 
         progress("HTTP: \(options.connections) connections for \(Int(options.httpSeconds)) s…")
-        let http = await Task.detached { [self] in loadHTTP(port: daemon.httpPort, bodies: bodies) }.value
+        let http = await loadHTTP(port: daemon.httpPort, bodies: bodies)
 
         var udpResults: [UDPResult] = []
         for rate in options.udpRates {
@@ -103,16 +103,16 @@ public struct IngestBenchmark: Sendable {
         var latencies: [Double] = []
     }
 
-    /// One thread per connection, each sending its next batch as soon as the last was answered.
-    func loadHTTP(port: Int, bodies: [[UInt8]]) -> HTTPResult {
+    /// One thread per connection (blocking sockets), each sending its next batch as soon as
+    /// the last was answered; this task only watches and reports progress every 5 s.
+    func loadHTTP(port: Int, bodies: [[UInt8]]) async -> HTTPResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = started + UInt64(options.httpSeconds * 1e9)
         let result = Tally(HTTPResult())
-        let group = DispatchGroup()
+        let finished = Tally(0)
         for connection in 0..<options.connections {
-            group.enter()
             let thread = Thread { [options] in
-                defer { group.leave() }
+                defer { finished.state.withLock { $0 += 1 } }
                 guard let client = try? BlockingHTTPConnection(port: port) else {
                     result.state.withLock { $0.failures[0, default: 0] += 1 }
                     return
@@ -140,7 +140,17 @@ public struct IngestBenchmark: Sendable {
             }
             thread.start()
         }
-        group.wait()
+        var lastReport = (time: started, lines: 0)
+        while finished.state.withLock({ $0 }) < options.connections {
+            try? await Task.sleep(for: .milliseconds(200))
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastReport.time >= 5_000_000_000 {
+                let lines = result.state.withLock { $0.acceptedLines }
+                let rate = Double(lines - lastReport.lines) / (Double(now - lastReport.time) / 1e9)
+                progress("  \(Int(Double(now - started) / 1e9)) s: \(lines) lines accepted, \(Int(rate)) lines/s over the last 5 s")
+                lastReport = (now, lines)
+            }
+        }
         var final = result.state.withLock { $0 }
         final.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return final

@@ -19,15 +19,7 @@ struct LogsController: Sendable {
         case .failure(let error): return JSONResponse.error(.badRequest, error.message)
         }
         do {
-            let records = try await reader.logs(matching: query)
-            var json = JSONWriter(capacity: 256 * records.count + 16)
-            json.beginObject()
-            json.key("logs")
-            json.beginArray()
-            for record in records { record.write(to: &json) }
-            json.endArray()
-            json.endObject()
-            return JSONResponse.make(.ok, json)
+            return JSONResponse.make(.ok, try await reader.logs(matching: query).jsonList)
         } catch {
             return JSONResponse.error(.internalServerError, "\(error)")
         }

@@ -3,7 +3,7 @@ import Prometheus
 /// The daemon's own metrics, served at `/metrics` in Prometheus text format. Owned by one
 /// daemon instance (no process-global registry), named `obs_<subsystem>_<noun>_<unit>`.
 public final class ObsMetrics: Sendable {
-    public enum Transport: String, Sendable, CaseIterable {
+    public enum Transport: String, Sendable {
         case http, udp
     }
 

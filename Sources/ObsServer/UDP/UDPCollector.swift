@@ -15,9 +15,26 @@ public final class UDPCollector: Service {
     public static func bind(
         to address: HostPort, queue: IngestQueue, decoder: NativeBodyDecoder, metrics: ObsMetrics, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> UDPCollector {
-        let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+    ) async throws(UDPCollector.BindError) -> UDPCollector {
+        do {
+            return UDPCollector(channel: try await bootstrap(queue: queue, decoder: decoder, metrics: metrics, logger: logger, group: group)
+                .bind(host: address.host, port: address.port)
+                .get())
+        } catch {
+            throw BindError(address: address, reason: "\(error)")
+        }
+    }
+
+    public struct BindError: Error, CustomStringConvertible {
+        public var address: HostPort
+        public var reason: String
+        public var description: String { "cannot listen for UDP on \(address): \(reason)" }
+    }
+
+    private static func bootstrap(
+        queue: IngestQueue, decoder: NativeBodyDecoder, metrics: ObsMetrics, logger: Logger, group: any EventLoopGroup
+    ) -> DatagramBootstrap {
+        DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
             .channelOption(.maxMessagesPerRead, value: 64)
@@ -28,9 +45,6 @@ public final class UDPCollector: Service {
                     )
                 }
             }
-            .bind(host: address.host, port: address.port)
-            .get()
-        return UDPCollector(channel: channel)
     }
 
     private init(channel: any Channel) {
@@ -69,7 +83,7 @@ final class UDPDatagramHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         let receivedAt = Timestamp.now()
         let recordDecoder = self.recordDecoder
-        var outcome = envelope.data.withUnsafeReadableBytes { raw in
+        let outcome = envelope.data.withUnsafeReadableBytes { raw in
             decoder.decode(datagram: raw.assumingMemoryBound(to: UInt8.self)) { (scanner: inout JSONScanner) throws(RecordError) in
                 let decoded = try recordDecoder.decode(&scanner, receivedAt: receivedAt)
                 if decoded.declaredType == "span" {
@@ -95,7 +109,6 @@ final class UDPDatagramHandler: ChannelInboundHandler {
             counters.dropped.increment(by: Int64(outcome.records.count))
             warnAtMostEveryMinute("UDP records were dropped: the ingest queue is full.", ["udp.dropped": "\(outcome.records.count)"])
         }
-        outcome.records.removeAll()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
