@@ -81,6 +81,20 @@ extension ObsDatabase {
         }
     }
 
+    /// Stored logs the background indexer has not reached yet (searches scan them).
+    public func unindexedLogCount() async throws(StorageError) -> Int {
+        let useIndex = hasIndex
+        do {
+            return try await reader.read { db in
+                let indexedUpTo = useIndex
+                    ? try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0 : 0
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM logs WHERE id > ?", arguments: [indexedUpTo]) ?? 0
+            }
+        } catch {
+            throw storageError("counting unindexed logs", error)
+        }
+    }
+
     /// Counts stored logs (for tests, benchmarks and `obs` status output).
     public func logCount() async throws(StorageError) -> Int {
         do {

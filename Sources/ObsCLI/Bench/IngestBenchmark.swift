@@ -36,9 +36,9 @@ public struct IngestBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(atPath: workDirectory) }
 
         var corpus = RequestLogCorpus()
-        let now = Timestamp.now().nanoseconds / 1_000_000
-        let bodies = (0..<40).map { corpus.batch(lines: options.linesPerBatch, epochMilliseconds: now + Int64($0 * options.linesPerBatch)) }
-        let bytesPerLine = Double(bodies.reduce(0) { $0 + $1.count }) / Double(bodies.count * options.linesPerBatch)
+        let now = Timestamp.now().nanoseconds / 1_000
+        let bodies = (0..<40).map { corpus.batch(lines: options.linesPerBatch, epochMicroseconds: now + Int64($0 * options.linesPerBatch)) }
+        let bytesPerLine = Double(bodies.reduce(0) { $0 + $1.bytes.count }) / Double(bodies.count * options.linesPerBatch)
 
         progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
         let yardstick = try measureYardstick(bodies: bodies, directory: workDirectory)
@@ -56,6 +56,11 @@ public struct IngestBenchmark: Sendable {
             udpResults.append(await loadUDP(port: daemon.udpPort, metricsURL: URL(string: base + "/metrics")!, rate: rate, corpus: &corpus))
         }
         let peakRSS = daemon.peakResidentBytes
+        var unindexed: Int?
+        if let database = try? ObsDatabase.openReadOnly(at: workDirectory + "/data/obs.db") {
+            unindexed = try? await database.unindexedLogCount()
+            try? database.close()
+        }
         let exitStatus = daemon.stop()
         let failureLog = exitStatus == 0 ? nil : daemon.logTail()
         var storedRows: Int?
@@ -65,25 +70,30 @@ public struct IngestBenchmark: Sendable {
         }
 
         return report(http: http, bytesPerLine: bytesPerLine, yardstick: yardstick, udp: udpResults,
-                      peakRSS: peakRSS, exitStatus: exitStatus, failureLog: failureLog, storedRows: storedRows)
+                      peakRSS: peakRSS, exitStatus: exitStatus, failureLog: failureLog, storedRows: storedRows, unindexed: unindexed)
     }
 
     // MARK: - Yardstick
 
-    func measureYardstick(bodies: [[UInt8]], directory: String) throws(CLIError) -> SQLiteInsertYardstick.Result {
+    func measureYardstick(bodies: [StampedBody], directory: String) throws(CLIError) -> SQLiteInsertYardstick.Result {
         let decoder = NativeBodyDecoder()
         let recordDecoder = LogRecordDecoder()
         var records: [LogRecord] = []
         records.reserveCapacity(options.yardstickRows)
         var index = 0
         while records.count < options.yardstickRows {
-            let outcome = bodies[index % bodies.count].withUnsafeBufferPointer { buffer in
+            let outcome = bodies[index % bodies.count].bytes.withUnsafeBufferPointer { buffer in
                 decoder.decode(body: buffer) { (scanner: inout JSONScanner) throws(RecordError) in
                     try recordDecoder.decode(&scanner, receivedAt: .now()).record
                 }
             }
             records.append(contentsOf: outcome.records.prefix(options.yardstickRows - records.count))
             index += 1
+        }
+        // In time order, as the daemon receives them.
+        let start = Timestamp.now().nanoseconds
+        for position in records.indices {
+            records[position].time = Timestamp(nanoseconds: start + Int64(position) * 1_000)
         }
         do {
             return try SQLiteInsertYardstick.measure(records: records, rowsPerTransaction: 1000, directory: directory)
@@ -105,7 +115,7 @@ public struct IngestBenchmark: Sendable {
 
     /// One thread per connection (blocking sockets), each sending its next batch as soon as
     /// the last was answered; this task only watches and reports progress every 5 s.
-    func loadHTTP(port: Int, bodies: [[UInt8]]) async -> HTTPResult {
+    func loadHTTP(port: Int, bodies: [StampedBody]) async -> HTTPResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let deadline = started + UInt64(options.httpSeconds * 1e9)
         let result = Tally(HTTPResult())
@@ -118,8 +128,10 @@ public struct IngestBenchmark: Sendable {
                     return
                 }
                 var index = connection
+                var bodies = bodies
                 while DispatchTime.now().uptimeNanoseconds < deadline {
-                    let body = bodies[index % bodies.count]
+                    bodies[index % bodies.count].restamp(epochMicroseconds: Timestamp.now().nanoseconds / 1_000)
+                    let body = bodies[index % bodies.count].bytes
                     index += options.connections
                     let sent = DispatchTime.now().uptimeNanoseconds
                     let reply = try? client.post(path: "/ingest/logs", body: body, contentType: "application/x-ndjson")
@@ -173,7 +185,7 @@ public struct IngestBenchmark: Sendable {
 
     func loadUDP(port: Int, metricsURL: URL, rate: Int, corpus: inout RequestLogCorpus) async -> UDPResult {
         let before = await udpCounters(metricsURL)
-        let lines = (0..<min(rate, 20_000)).map { Array(corpus.line(epochMilliseconds: Timestamp.now().nanoseconds / 1_000_000 + Int64($0)).utf8) }
+        var lines = (0..<min(rate, 20_000)).map { _ in Array(corpus.line(epochMicroseconds: Timestamp.now().nanoseconds / 1_000).utf8) }
         let socketDescriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(socketDescriptor) }
         var address = sockaddr_in()
@@ -186,7 +198,9 @@ public struct IngestBenchmark: Sendable {
         // Paced in 1 ms slices so the rate is even rather than bursty.
         while sent < total {
             let due = min(total, Int(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 * Double(rate)) + 1)
+            let stamp = Timestamp.now().nanoseconds / 1_000
             while sent < due {
+                StampedBody.write(stamp + Int64(sent % 1000), into: &lines[sent % lines.count], at: RequestLogCorpus.timestampOffset)
                 let line = lines[sent % lines.count]
                 _ = line.withUnsafeBytes { raw in
                     withUnsafePointer(to: &address) { pointer in
@@ -223,7 +237,7 @@ public struct IngestBenchmark: Sendable {
     // MARK: - Report
 
     func report(http: HTTPResult, bytesPerLine: Double, yardstick: SQLiteInsertYardstick.Result, udp: [UDPResult],
-                peakRSS: Int, exitStatus: Int32, failureLog: String?, storedRows: Int?) -> String {
+                peakRSS: Int, exitStatus: Int32, failureLog: String?, storedRows: Int?, unindexed: Int?) -> String {
         let latencies = LatencySummary(http.latencies)
         let linesPerSecond = Double(http.acceptedLines) / http.seconds
         let megabytesPerSecond = Double(http.bytes) / http.seconds / 1e6
@@ -243,6 +257,7 @@ public struct IngestBenchmark: Sendable {
             lines.append("  stored           \(stored) lines; dropped by a full queue: \(result.droppedByDaemon); lost before the daemon (socket buffer): \(max(0, result.sent - stored - result.droppedByDaemon))")
         }
         lines.append("Daemon peak RSS    \(String(format: "%.1f", Double(peakRSS) / 1_048_576)) MiB")
+        lines.append("Index lag          \(unindexed.map(String.init) ?? "?") rows not yet in the full-text/trace index when the load ended")
         lines.append("Daemon exit        \(exitStatus) after SIGINT; rows on disk: \(storedRows.map(String.init) ?? "?")")
         if let failureLog { lines.append("Daemon log tail:\n" + failureLog) }
         return lines.joined(separator: "\n") + "\n"

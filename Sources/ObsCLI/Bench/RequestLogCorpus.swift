@@ -4,6 +4,11 @@ import Foundation
 /// routes and methods, mostly-info levels with some warnings and errors, log-normal-ish
 /// latencies, trace and span ids, and a few extra attributes — about 300 bytes a line.
 /// Deterministic for a seed, so runs compare.
+///
+/// Every line starts with `{"ts":` and a 16-digit epoch in microseconds, so a sender can
+/// restamp a prepared body in place just before sending it: stored logs then arrive in
+/// time order as real ones do, instead of the same few timestamps over and over (which
+/// turns appends to the time indexes into random inserts and measures the wrong thing).
 public struct RequestLogCorpus: Sendable {
     public static let services = [
         "gateway", "catalog", "cart", "checkout", "payment", "inventory", "notification", "user", "session",
@@ -38,8 +43,12 @@ public struct RequestLogCorpus: Sendable {
         return String(text.prefix(digits))
     }
 
-    /// One NDJSON line (no newline) stamped `epochMilliseconds`.
-    public mutating func line(epochMilliseconds: Int64) -> String {
+    /// Where the timestamp digits start in every line.
+    public static let timestampOffset = 6
+    public static let timestampDigits = 16
+
+    /// One NDJSON line (no newline) stamped `epochMicroseconds` (16 digits).
+    public mutating func line(epochMicroseconds: Int64) -> String {
         let service = Self.services[Int(next() % UInt64(Self.services.count))]
         let route = Self.routes[Int(next() % UInt64(Self.routes.count))]
         let method = Self.methods[Int(next() % UInt64(Self.methods.count))]
@@ -49,20 +58,43 @@ public struct RequestLogCorpus: Sendable {
         let normal = (uniform() + uniform() + uniform() + uniform() - 2) * 1.7
         let duration = (40 * exp(normal) * 1000).rounded() / 1000
         let message = Self.messages[Int(next() % UInt64(Self.messages.count))]
-        return "{\"ts\":\(epochMilliseconds),\"service\":\"\(service)\",\"level\":\"\(level)\",\"msg\":\"\(message)\","
+        return "{\"ts\":\(epochMicroseconds),\"service\":\"\(service)\",\"level\":\"\(level)\",\"msg\":\"\(message)\","
             + "\"trace_id\":\"\(hex(32))\",\"span_id\":\"\(hex(16))\",\"method\":\"\(method)\",\"route\":\"\(route)\","
             + "\"status\":\(status),\"duration_ms\":\(duration),\"client_ip\":\"10.\(next() % 256).\(next() % 256).\(next() % 256)\","
             + "\"user_agent\":\"shop-app/4.\(next() % 20)\",\"region\":\"eu-west-1\"}"
     }
 
-    /// A batch body of `lines` NDJSON lines.
-    public mutating func batch(lines: Int, epochMilliseconds: Int64) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(lines * 320)
+    /// A batch body of `lines` NDJSON lines, and where each line's timestamp digits are.
+    public mutating func batch(lines: Int, epochMicroseconds: Int64) -> StampedBody {
+        var body = StampedBody()
+        body.bytes.reserveCapacity(lines * 320)
         for index in 0..<lines {
-            body.append(contentsOf: line(epochMilliseconds: epochMilliseconds + Int64(index)).utf8)
-            body.append(UInt8(ascii: "\n"))
+            body.timestampOffsets.append(body.bytes.count + Self.timestampOffset)
+            body.bytes.append(contentsOf: line(epochMicroseconds: epochMicroseconds + Int64(index)).utf8)
+            body.bytes.append(UInt8(ascii: "\n"))
         }
         return body
+    }
+}
+
+/// An NDJSON body whose timestamps can be rewritten in place.
+public struct StampedBody: Sendable {
+    public var bytes: [UInt8] = []
+    public var timestampOffsets: [Int] = []
+
+    /// Gives line `i` the time `epochMicroseconds + i`.
+    public mutating func restamp(epochMicroseconds: Int64) {
+        for (index, offset) in timestampOffsets.enumerated() {
+            Self.write(epochMicroseconds + Int64(index), into: &bytes, at: offset)
+        }
+    }
+
+    /// Writes a 16-digit decimal number over the digits at `offset`.
+    public static func write(_ value: Int64, into bytes: inout [UInt8], at offset: Int) {
+        var remaining = value
+        for position in stride(from: offset + RequestLogCorpus.timestampDigits - 1, through: offset, by: -1) {
+            bytes[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
     }
 }
