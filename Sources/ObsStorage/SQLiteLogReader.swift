@@ -7,6 +7,10 @@ import ObsCore
 public struct SQLiteLogReader: LogReader {
     let database: ObsDatabase
 
+    /// Up to this many index matches, a search is driven from its matches; above it, from the
+    /// time index (newest first), stopping at the limit.
+    static let candidateLimit = 50_000
+
     public init(database: ObsDatabase) {
         self.database = database
     }
@@ -24,15 +28,12 @@ public struct SQLiteLogReader: LogReader {
                     conditions.append("severity >= ?")
                     arguments.append(severity.number)
                 }
-                let useIndex = database.hasIndex
-                let indexedUpTo = useIndex
-                    ? try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0 : 0
+                var indexExpressions: [String] = []
                 if let traceID = query.traceID?.lowercased() {
                     conditions.append("trace_id = ?")
                     arguments.append(traceID)
-                    if useIndex, traceID.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) {
-                        conditions.append("(id IN (SELECT rowid FROM idx.logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
-                        arguments += ["\"\(traceID)\"", indexedUpTo] as [any DatabaseValueConvertible]
+                    if traceID.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) {
+                        indexExpressions.append("\"\(traceID)\"")
                     }
                 }
                 if let since = query.since {
@@ -44,13 +45,28 @@ public struct SQLiteLogReader: LogReader {
                     arguments.append(until.nanoseconds)
                 }
                 let terms = FullTextTerms(query.text ?? "")
-                if !terms.isEmpty {
-                    // LIKE decides; the index only skips indexed rows that cannot match.
-                    conditions += terms.likePatterns.map { _ in "message LIKE ? ESCAPE '\\'" }
-                    arguments += terms.likePatterns as [any DatabaseValueConvertible]
-                    if useIndex, let match = terms.matchExpression {
+                // LIKE decides; the index only narrows which rows are looked at.
+                conditions += terms.likePatterns.map { _ in "message LIKE ? ESCAPE '\\'" }
+                arguments += terms.likePatterns as [any DatabaseValueConvertible]
+                if let match = terms.matchExpression { indexExpressions.append(match) }
+
+                var order = "time_ns DESC, id DESC"
+                if database.hasIndex, !indexExpressions.isEmpty {
+                    let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0
+                    let expression = indexExpressions.joined(separator: " AND ")
+                    let candidates = try Int64.fetchAll(db, sql: "SELECT rowid FROM idx.logs_fts WHERE logs_fts MATCH ? LIMIT ?",
+                                                        arguments: [expression, Self.candidateLimit + 1])
+                    if candidates.count <= Self.candidateLimit {
+                        // Few candidates (a trace, a rare word): fetch them by id and sort them,
+                        // rather than walking the whole time index and testing every row.
+                        conditions.append("(id IN (SELECT value FROM json_each(?)) OR id > ?)")
+                        arguments += ["[" + candidates.map(String.init).joined(separator: ",") + "]", indexedUpTo]
+                            as [any DatabaseValueConvertible]
+                        order = "+time_ns DESC, id DESC"
+                    } else {
+                        // A common word: newest-first through the time index finds the limit soon.
                         conditions.append("(id IN (SELECT rowid FROM idx.logs_fts WHERE logs_fts MATCH ?) OR id > ?)")
-                        arguments += [match, indexedUpTo] as [any DatabaseValueConvertible]
+                        arguments += [expression, indexedUpTo] as [any DatabaseValueConvertible]
                     }
                 }
                 let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -58,7 +74,7 @@ public struct SQLiteLogReader: LogReader {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT time_ns, service, severity, message, trace_id, span_id, duration_ms, status, route, method, attributes
                     FROM logs \(whereClause)
-                    ORDER BY time_ns DESC, id DESC
+                    ORDER BY \(order)
                     LIMIT ?
                     """, arguments: StatementArguments(arguments))
                 var records: [LogRecord] = []

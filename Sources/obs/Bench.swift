@@ -33,6 +33,9 @@ extension Bench {
         @Option(help: "Rows inserted for the SQLite yardstick.")
         var yardstickRows: Int = 300_000
 
+        @Flag(help: "Keep the daemon's data directory and print where it is.")
+        var keepData = false
+
         func run() async throws {
             var options = IngestBenchmark.Options()
             options.httpSeconds = seconds
@@ -41,6 +44,7 @@ extension Bench {
             options.udpRates = udpRates.split(separator: ",").compactMap { Int($0) }
             options.udpSeconds = udpSeconds
             options.yardstickRows = yardstickRows
+            options.keepData = keepData
             let showProgress = isatty(STDERR_FILENO) != 0
             let benchmark = IngestBenchmark(options: options) { message in
                 if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }

@@ -114,6 +114,24 @@ struct StorageTests {
         }
     }
 
+    @Test("searches are right whether the index narrows to few rows or matches very many")
+    func fewAndManyCandidates() async throws {
+        try await withDatabase { database, _ in
+            let writer = SQLiteRecordWriter(database: database)
+            var records = (0..<50_100).map { log(Int64($0), "s", .info, "common request \($0 % 7)") }
+            records[10].message = "common but rare-word"
+            records[40_000].message = "rare-word again"
+            try await writer.write(logs: records)
+            _ = try await database.catchUpIndexes(maxRows: 100_000)
+            try await writer.write(logs: [log(60_000, "s", .info, "rare-word in the unindexed tail")])
+            let reader = SQLiteLogReader(database: database)
+            let rare = try await reader.logs(matching: LogQuery(text: "rare-word"))
+            #expect(rare.map { $0.time.nanoseconds / 1_000_000_000 } == [60_000, 40_000, 10])
+            let common = try await reader.logs(matching: LogQuery(text: "common", limit: 3))
+            #expect(common.map { $0.time.nanoseconds / 1_000_000_000 } == [50_099, 50_098, 50_097])
+        }
+    }
+
     @Test("without the index file, --db readers still find everything by scanning")
     func missingIndexFile() async throws {
         let directory = try TemporaryDirectory()

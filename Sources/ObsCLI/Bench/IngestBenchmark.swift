@@ -17,6 +17,8 @@ public struct IngestBenchmark: Sendable {
         public var udpRates: [Int] = [20_000]
         public var udpSeconds: Double = 5
         public var yardstickRows = 300_000
+        /// Keep the daemon's data directory (for query measurements) instead of deleting it.
+        public var keepData = false
 
         public init() {}
     }
@@ -33,7 +35,7 @@ public struct IngestBenchmark: Sendable {
         let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-\(getpid())").path
         try? FileManager.default.removeItem(atPath: workDirectory)
         try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: workDirectory) }
+        defer { if !options.keepData { try? FileManager.default.removeItem(atPath: workDirectory) } }
 
         var corpus = RequestLogCorpus()
         let now = Timestamp.now().nanoseconds / 1_000
@@ -260,6 +262,7 @@ public struct IngestBenchmark: Sendable {
         lines.append("Index lag          \(unindexed.map(String.init) ?? "?") rows not yet in the full-text/trace index when the load ended")
         lines.append("Daemon exit        \(exitStatus) after SIGINT; rows on disk: \(storedRows.map(String.init) ?? "?")")
         if let failureLog { lines.append("Daemon log tail:\n" + failureLog) }
+        if options.keepData { lines.append("Data kept in       \(FileManager.default.temporaryDirectory.path)/obs-bench-\(getpid())/data") }
         return lines.joined(separator: "\n") + "\n"
     }
 
