@@ -7,7 +7,8 @@ import FoundationNetworking
 
 /// Where `obs query logs` reads from: the daemon's HTTP API, or the SQLite file directly.
 public enum LogSource: Sendable {
-    case api(URL)
+    /// The daemon's base URL, and the bearer token to send when it requires one.
+    case api(URL, token: String?)
     case database(path: String)
 }
 
@@ -23,7 +24,7 @@ public enum LogQueryClient {
             } catch {
                 throw CLIError("\(error)")
             }
-        case .api(let base):
+        case .api(let base, let token):
             var components = URLComponents(url: base.appendingPathComponent("api/v1/logs"), resolvingAgainstBaseURL: false)
             var items: [URLQueryItem] = [URLQueryItem(name: "limit", value: String(query.limit))]
             if let service = query.service { items.append(.init(name: "service", value: service)) }
@@ -34,7 +35,7 @@ public enum LogQueryClient {
             if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
             components?.queryItems = items
             guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            let (body, status) = try await HTTPGet.fetch(url)
+            let (body, status) = try await HTTPGet.fetch(url, token: token)
             guard status == 200 else {
                 throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))")
             }
@@ -44,9 +45,11 @@ public enum LogQueryClient {
 }
 
 enum HTTPGet {
-    static func fetch(_ url: URL) async throws(CLIError) -> ([UInt8], Int) {
+    static func fetch(_ url: URL, token: String?) async throws(CLIError) -> ([UInt8], Int) {
+        var request = URLRequest(url: url)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         do {
-            let (data, response) = try await URLSession.shared.data(from: url)
+            let (data, response) = try await URLSession.shared.data(for: request)
             return ([UInt8](data), (response as? HTTPURLResponse)?.statusCode ?? 0)
         } catch {
             throw CLIError("cannot reach \(url.scheme ?? "http")://\(url.host ?? ""):\(url.port ?? 80): \(error.localizedDescription) (is `obs serve` running? --db PATH reads the file directly)")

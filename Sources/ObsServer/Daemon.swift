@@ -15,10 +15,13 @@ import UnixSignals
 /// then checkpoint and close SQLite.
 public struct Daemon: Sendable {
     public let config: ObsConfig
+    let environment: [String: String]
     let logger: Logger
 
-    public init(config: ObsConfig, logger: Logger) {
+    /// `environment` supplies the auth tokens named by `config.auth`.
+    public init(config: ObsConfig, environment: [String: String], logger: Logger) {
         self.config = config
+        self.environment = environment
         self.logger = logger
     }
 
@@ -51,6 +54,13 @@ public struct Daemon: Sendable {
         let udpAddress = udp.boundAddress.map(\.description) ?? config.udp.description
 
         let router = Router()
+        let ingestTokens = config.auth.tokens(config.auth.ingestTokensEnv, in: environment)
+        let queryTokens = config.auth.tokens(config.auth.queryTokensEnv, in: environment)
+        router.add(middleware: BearerTokenMiddleware(protected: [("/ingest/", ingestTokens), ("/api/", queryTokens)]))
+        logger.info("HTTP authentication configured.", metadata: [
+            "auth.ingest": "\(ingestTokens.isEmpty ? "open" : "\(ingestTokens.count) token(s) from \(config.auth.ingestTokensEnv)")",
+            "auth.query": "\(queryTokens.isEmpty ? "open" : "\(queryTokens.count) token(s) from \(config.auth.queryTokensEnv)")",
+        ])
         IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
                          decoder: decoder, metrics: metrics, logger: logger).register(with: router)
         LogsController(reader: SQLiteLogReader(database: database)).register(with: router)

@@ -21,9 +21,14 @@ public final class DaemonProcess: Sendable {
     /// Everything the daemon wrote to stderr so far.
     public var log: String { stderrText.value }
 
-    public static func start(dataDir: String, extraArguments: [String] = [], timeout: Duration = .seconds(60)) async throws -> DaemonProcess {
+    public static func start(
+        dataDir: String, extraArguments: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(60)
+    ) async throws -> DaemonProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ObsBinary.path)
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
         process.arguments = ["serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"] + extraArguments
         let stderr = Pipe()
         process.standardError = stderr

@@ -16,6 +16,9 @@ struct CommonQueryOptions: ParsableArguments {
     @Option(name: .long, help: "Daemon URL (env OBS_URL, default http://127.0.0.1:4318).")
     var url: String?
 
+    @Option(name: .long, help: "Bearer token for a daemon that requires one (env OBS_TOKEN).")
+    var token: String?
+
     @Option(name: .long, help: "Read this SQLite file directly (read-only) instead of asking the daemon.")
     var db: String?
 
@@ -42,7 +45,7 @@ struct CommonQueryOptions: ParsableArguments {
         guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https" else {
             throw ValidationError("--url \"\(text)\" is not an http(s) URL")
         }
-        return .api(parsed)
+        return .api(parsed, token: token ?? ProcessInfo.processInfo.environment["OBS_TOKEN"])
     }
 }
 

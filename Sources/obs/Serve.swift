@@ -43,7 +43,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try await Daemon(config: settings, logger: logger).run()
+            try await Daemon(config: settings, environment: environment, logger: logger).run()
         } catch {
             FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
             throw ExitCode(1)

@@ -37,3 +37,38 @@ struct StartupTests {
         #expect(try await daemon.stop() == 0)
     }
 }
+
+@Suite("Authentication")
+struct AuthenticationTests {
+    @Test("configured tokens: 401 without or with a wrong token, 200 with one; health and metrics stay open")
+    func bearerTokens() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write("obs.yaml", "auth: {ingest_tokens_env: SHIPPER_TOKENS}\n")
+        let daemon = try await DaemonProcess.start(
+            dataDir: directory.file("data"), extraArguments: ["--config", config],
+            environment: ["SHIPPER_TOKENS": "ship-1, ship-2", "OBS_QUERY_TOKENS": "reader"]
+        )
+        let body = "{\"msg\":\"authenticated\",\"service\":\"auth\"}"
+        let missing = try await postLogs(daemon, body)
+        #expect(missing.status == 401)
+        #expect(missing.headers["www-authenticate"] == "Bearer")
+        #expect(missing.text.contains("a bearer token is required"))
+        #expect(try await postLogs(daemon, body, headers: ["Authorization": "Bearer ship-3"]).status == 401)
+        #expect(try await postLogs(daemon, body, headers: ["Authorization": "Bearer reader"]).status == 401)
+        #expect(try await postLogs(daemon, body, headers: ["Authorization": "Bearer ship-2"]).status == 200)
+
+        #expect(try await HTTPClient.get(daemon.baseURL.appendingPathComponent("api/v1/logs")).status == 401)
+        #expect(try await HTTPClient.get(daemon.baseURL.appendingPathComponent("healthz")).status == 200)
+        #expect(try await HTTPClient.get(daemon.baseURL.appendingPathComponent("metrics")).status == 200)
+
+        let denied = try ObsBinary.run(["query", "logs", "--url", daemon.baseURL.absoluteString])
+        #expect(denied.status != 0)
+        #expect(denied.stderr.contains("401"))
+        #expect(try queryLogs(daemon, ["--token", "reader"]).map { $0["message"] as? String } == ["authenticated"])
+        let viaEnvironment = try ObsBinary.run(["query", "logs", "--url", daemon.baseURL.absoluteString, "--format", "json"],
+                                               environment: ["OBS_TOKEN": "reader"])
+        #expect(viaEnvironment.stdout.contains("authenticated"))
+        #expect(try await daemon.stop() == 0)
+    }
+}

@@ -43,6 +43,7 @@ struct ConfigTests {
                   max_line_bytes: 1KB
                 colour: blue
                 receivers: []
+                auth: {query_tokens: x}
                 """, file: "obs.yaml")
             Issue.record("expected a ConfigError")
         } catch {
@@ -51,6 +52,7 @@ struct ConfigTests {
                 "obs.yaml:3:17: limits.queue_events: \"many\" is not a whole number",
                 "obs.yaml:5:9: colour: unknown key",
                 "obs.yaml:6:12: receivers: is not supported by this version of obs yet",
+                "obs.yaml:7:22: auth.query_tokens: unknown key",
             ])
         }
     }

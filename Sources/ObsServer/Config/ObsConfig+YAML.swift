@@ -50,7 +50,15 @@ extension ObsConfig {
                         default: walker.unknown(value, path: "limits.\(key)")
                         }
                     }
-                case "auth", "receivers", "rules", "dashboards", "aggregate":
+                case "auth":
+                    walker.mapping(value, path: key) { key, value, walker in
+                        switch key {
+                        case "ingest_tokens_env": walker.string(value, path: "auth.ingest_tokens_env") { config.auth.ingestTokensEnv = $0 }
+                        case "query_tokens_env": walker.string(value, path: "auth.query_tokens_env") { config.auth.queryTokensEnv = $0 }
+                        default: walker.unknown(value, path: "auth.\(key)")
+                        }
+                    }
+                case "receivers", "rules", "dashboards", "aggregate":
                     walker.unsupported(value, path: key)
                 default: walker.unknown(value, path: key)
                 }

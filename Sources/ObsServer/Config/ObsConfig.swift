@@ -11,6 +11,8 @@ import ObsCore
 /// | `limits.max_body_bytes` | `8MiB` | — |
 /// | `limits.max_line_bytes` | `1MiB` | — |
 /// | `limits.queue_events` | `200000` | — |
+/// | `auth.ingest_tokens_env` | `OBS_INGEST_TOKENS` | (names the variable) |
+/// | `auth.query_tokens_env` | `OBS_QUERY_TOKENS` | (names the variable) |
 ///
 /// Precedence: defaults, then the file, then environment variables, then flags.
 public struct ObsConfig: Sendable, Equatable {
@@ -19,6 +21,7 @@ public struct ObsConfig: Sendable, Equatable {
     public var dataDir = "./obs-data"
     public var retention = RetentionConfig()
     public var limits = LimitsConfig()
+    public var auth = AuthConfig()
 
     public init() {}
 
