@@ -192,7 +192,7 @@ public struct LogRecordDecoder: Sendable {
             let text = string()
             if text.isEmpty { return .applied }
             let allowed = field == .traceID ? [32, 16] : [16]
-            guard allowed.contains(text.utf8.count), text.utf8.allSatisfy({ hexValue($0) != nil }) else {
+            guard allowed.contains(text.utf8.count), text.isHexDigits else {
                 let what = field == .traceID ? "a 32-character hex trace id" : "a 16-character hex span id"
                 return .rejected("\(key): \(quoted(text)) is not \(what)")
             }

@@ -32,7 +32,7 @@ public struct SQLiteLogReader: LogReader {
                 if let traceID = query.traceID?.lowercased() {
                     conditions.append("trace_id = ?")
                     arguments.append(traceID)
-                    if traceID.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) {
+                    if traceID.isHexDigits {
                         indexExpressions.append("\"\(traceID)\"")
                     }
                 }

@@ -18,7 +18,7 @@ public enum LogQueryParameters {
         }
         query.text = get("q").flatMap { $0.isEmpty ? nil : $0 }
         if let traceID = get("trace_id"), !traceID.isEmpty {
-            guard traceID.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) else {
+            guard traceID.isHexDigits else {
                 return .failure(Invalid(message: "trace_id: \"\(traceID)\" is not a hex trace id"))
             }
             query.traceID = traceID.lowercased()
