@@ -2,17 +2,20 @@
 /// acknowledgements to complete once that transaction committed (or failed).
 public struct IngestBatch: Sendable {
     public var logs: [LogRecord]
+    public var spans: [TraceSpan]
     public var acknowledgements: [IngestAcknowledgement]
 
-    public init(logs: [LogRecord] = [], acknowledgements: [IngestAcknowledgement] = []) {
+    public init(logs: [LogRecord] = [], spans: [TraceSpan] = [], acknowledgements: [IngestAcknowledgement] = []) {
         self.logs = logs
+        self.spans = spans
         self.acknowledgements = acknowledgements
     }
 
-    public var recordCount: Int { logs.count }
+    public var recordCount: Int { logs.count + spans.count }
 
     public mutating func append(contentsOf other: IngestBatch) {
         logs.append(contentsOf: other.logs)
+        spans.append(contentsOf: other.spans)
         acknowledgements.append(contentsOf: other.acknowledgements)
     }
 

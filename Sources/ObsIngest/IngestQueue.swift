@@ -19,7 +19,10 @@ public final class IngestQueue: IngestBatchSource {
 
     private struct Entry {
         var logs: [LogRecord]
+        var spans: [TraceSpan]
         var acknowledgement: IngestAcknowledgement?
+
+        var count: Int { logs.count + spans.count }
     }
 
     private struct State {
@@ -45,13 +48,14 @@ public final class IngestQueue: IngestBatchSource {
     public var depth: Int { state.withLock { $0.queuedRecords } }
 
     /// Enqueues records nobody waits for (UDP).
-    public func offer(_ logs: [LogRecord]) -> OfferResult {
-        guard !logs.isEmpty else { return .enqueued }
+    public func offer(logs: [LogRecord] = [], spans: [TraceSpan] = []) -> OfferResult {
+        let entry = Entry(logs: logs, spans: spans, acknowledgement: nil)
+        guard entry.count > 0 else { return .enqueued }
         let (result, consumer) = state.withLock { state -> (OfferResult, CheckedContinuation<Void, Never>?) in
             if state.closed { return (.closed, nil) }
-            guard fits(logs.count, state) else { return (.full, nil) }
-            state.entries.append(Entry(logs: logs, acknowledgement: nil))
-            state.queuedRecords += logs.count
+            guard fits(entry.count, state) else { return (.full, nil) }
+            state.entries.append(entry)
+            state.queuedRecords += entry.count
             return (.enqueued, takeConsumer(&state))
         }
         consumer?.resume()
@@ -60,15 +64,15 @@ public final class IngestQueue: IngestBatchSource {
 
     /// Enqueues records and returns once the writer committed them.
     /// Throws `SubmitError.full` at once when they do not fit, or the writer's error.
-    public func submit(_ logs: [LogRecord]) async throws {
-        guard !logs.isEmpty else { return }
+    public func submit(logs: [LogRecord] = [], spans: [TraceSpan] = []) async throws {
+        guard logs.count + spans.count > 0 else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let acknowledgement = IngestAcknowledgement { continuation.resume(with: $0) }
+            let entry = Entry(logs: logs, spans: spans, acknowledgement: IngestAcknowledgement { continuation.resume(with: $0) })
             let (refusal, consumer) = state.withLock { state -> (SubmitError?, CheckedContinuation<Void, Never>?) in
                 if state.closed { return (.closed, nil) }
-                guard fits(logs.count, state) else { return (.full, nil) }
-                state.entries.append(Entry(logs: logs, acknowledgement: acknowledgement))
-                state.queuedRecords += logs.count
+                guard fits(entry.count, state) else { return (.full, nil) }
+                state.entries.append(entry)
+                state.queuedRecords += entry.count
                 return (nil, takeConsumer(&state))
             }
             consumer?.resume()
@@ -107,10 +111,11 @@ public final class IngestQueue: IngestBatchSource {
             var batch = IngestBatch()
             while !state.isEmpty {
                 let entry = state.entries[state.head]
-                if batch.recordCount > 0, batch.recordCount + entry.logs.count > maxRecords { break }
+                if batch.recordCount > 0, batch.recordCount + entry.count > maxRecords { break }
                 batch.logs.append(contentsOf: entry.logs)
+                batch.spans.append(contentsOf: entry.spans)
                 if let acknowledgement = entry.acknowledgement { batch.acknowledgements.append(acknowledgement) }
-                state.queuedRecords -= entry.logs.count
+                state.queuedRecords -= entry.count
                 state.head += 1
             }
             if state.isEmpty {

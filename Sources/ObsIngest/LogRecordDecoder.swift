@@ -69,39 +69,26 @@ public struct LogRecordDecoder: Sendable {
             attributes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[valueRange]))
         }
 
-        do {
-            guard try scanner.peekKind() == .object else {
-                // Validate first: `nonsense` is a syntax error, `"text"` a valid non-object.
-                let kind = try scanner.skipValue().kind
-                throw RecordError.invalid("expected a JSON object, got \(kind.article)")
-            }
-            try scanner.forEachMember { (s: inout JSONScanner, key: String, keyRange: Range<Int>) throws(JSONSyntaxError) in
-                guard let field = Field(key: key), fieldError == nil, filled & field.slot == 0 else {
-                    let value = try s.skipValue(depth: 2)
-                    keep(keyRange, value.range)
-                    return
-                }
-                filled |= field.slot
+        try scanner.forEachRecordMember { (s: inout JSONScanner, key: String, keyRange: Range<Int>) throws(JSONSyntaxError) in
+            guard let field = Field(key: key), fieldError == nil, filled & field.slot == 0 else {
                 let value = try s.skipValue(depth: 2)
-                let outcome = Self.apply(field, key: key, value: value, scanner: s, to: &record)
-                switch outcome {
-                case .applied: break
-                case .keepAsAttribute:
-                    filled &= ~field.slot
-                    keep(keyRange, value.range)
-                case .declaredType(let type):
-                    declaredType = type
-                    keep(keyRange, value.range)
-                case .rejected(let reason):
-                    fieldError = reason
-                }
+                keep(keyRange, value.range)
+                return
             }
-        } catch let error as JSONSyntaxError {
-            throw .syntax(error)
-        } catch let error as RecordError {
-            throw error
-        } catch {
-            throw .invalid("\(error)")
+            filled |= field.slot
+            let value = try s.skipValue(depth: 2)
+            let outcome = Self.apply(field, key: key, value: value, scanner: s, to: &record)
+            switch outcome {
+            case .applied: break
+            case .keepAsAttribute:
+                filled &= ~field.slot
+                keep(keyRange, value.range)
+            case .declaredType(let type):
+                declaredType = type
+                keep(keyRange, value.range)
+            case .rejected(let reason):
+                fieldError = reason
+            }
         }
         if let fieldError { throw .invalid(fieldError) }
         attributes.append(UInt8(ascii: "}"))

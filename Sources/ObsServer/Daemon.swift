@@ -40,7 +40,7 @@ public struct Daemon: Sendable {
         }
         let maintenance = MaintenanceService(
             database: database,
-            configuration: .init(logRetention: config.retention.logs),
+            configuration: .init(logRetention: config.retention.logs, spanRetention: config.retention.spans),
             logger: logger,
             now: { Timestamp.now() }
         )
@@ -64,6 +64,7 @@ public struct Daemon: Sendable {
         IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
                          decoder: decoder, metrics: metrics, logger: logger).register(with: router)
         LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
+        TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
         HealthController(metrics: metrics, queue: queue).register(with: router)
 
         let logger = self.logger

@@ -63,7 +63,7 @@ public final class BatchWriter: Service {
             }
             let started = clock.now
             do {
-                try await writer.write(logs: batch.logs)
+                try await writer.write(logs: batch.logs, spans: batch.spans)
                 observer(batch.recordCount, seconds(clock.now - started), true)
                 batch.complete(.success(()))
             } catch {

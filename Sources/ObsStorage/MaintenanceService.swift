@@ -7,15 +7,17 @@ import ServiceLifecycle
 public final class MaintenanceService: Service {
     public struct Configuration: Sendable {
         public var logRetention: Duration
+        public var spanRetention: Duration
         public var indexInterval: Duration
         public var retentionInterval: Duration
         public var indexChunk: Int
 
         public init(
-            logRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
+            logRetention: Duration = .seconds(7 * 86_400), spanRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
             retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
         ) {
             self.logRetention = logRetention
+            self.spanRetention = spanRetention
             self.indexInterval = indexInterval
             self.retentionInterval = retentionInterval
             self.indexChunk = indexChunk
@@ -63,14 +65,19 @@ public final class MaintenanceService: Service {
 
     private func retentionLoop() async {
         while running {
-            let cutoff = now().adding(nanoseconds: -configuration.logRetention.totalNanoseconds)
+            let now = now()
             do {
-                let deleted = try await database.deleteLogs(olderThan: cutoff)
-                if deleted > 0 {
-                    logger.info("Deleted logs past retention.", metadata: ["retention.deleted": "\(deleted)", "retention.cutoff": "\(cutoff)"])
+                let logCutoff = now.adding(nanoseconds: -configuration.logRetention.totalNanoseconds)
+                let spanCutoff = now.adding(nanoseconds: -configuration.spanRetention.totalNanoseconds)
+                let logs = try await database.deleteLogs(olderThan: logCutoff)
+                let spans = try await database.deleteSpans(olderThan: spanCutoff)
+                if logs + spans > 0 {
+                    logger.info("Deleted records past retention.", metadata: [
+                        "retention.logs_deleted": "\(logs)", "retention.spans_deleted": "\(spans)",
+                    ])
                 }
             } catch {
-                logger.warning("Log retention failed; it is retried.", metadata: ["error": "\(error)"])
+                logger.warning("Retention failed; it is retried.", metadata: ["error": "\(error)"])
             }
             await pause(configuration.retentionInterval)
         }

@@ -2,28 +2,38 @@ import GRDB
 import ObsCore
 
 extension ObsDatabase {
-    /// Adds up to `maxRows` not-yet-indexed logs (message words and trace id) to the index in
-    /// one transaction of the index file; returns how many it indexed. It reads `obs.db` through
-    /// a WAL snapshot, so the ingest writer is never blocked by it.
+    /// Adds up to `maxRows` not-yet-indexed logs (message words and trace id) and up to
+    /// `maxRows` spans (trace id) to the index in one transaction of the index file; returns
+    /// the larger of the two counts. It reads `obs.db` through a WAL snapshot, so the ingest
+    /// writer is never blocked by it.
     public func catchUpIndexes(maxRows: Int) async throws(StorageError) -> Int {
-        let writer = try requireIndexWriter("indexing logs")
+        let writer = try requireIndexWriter("indexing")
         do {
             return try await Self.indexTransaction(writer) { db in
-                let from = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
-                guard let to = try Int64.fetchOne(db, sql: """
-                    SELECT max(id) FROM (SELECT id FROM logsdb.logs WHERE id > ? ORDER BY id LIMIT ?)
-                    """, arguments: [from, maxRows]) else { return 0 }
-                try db.execute(sql: """
+                let logs = try Self.indexChunk(db, progress: "logs", table: "logs", maxRows: maxRows, insert: """
                     INSERT INTO logs_fts(rowid, message, trace_id)
                     SELECT id, message, trace_id FROM logsdb.logs WHERE id > ? AND id <= ?
-                    """, arguments: [from, to])
-                let indexed = db.changesCount
-                try db.execute(sql: "UPDATE index_progress SET last_indexed_id = ? WHERE name = 'logs'", arguments: [to])
-                return indexed
+                    """)
+                let spans = try Self.indexChunk(db, progress: "spans", table: "spans", maxRows: maxRows, insert: """
+                    INSERT INTO spans_fts(rowid, trace_id) SELECT id, trace_id FROM logsdb.spans WHERE id > ? AND id <= ?
+                    """)
+                return max(logs, spans)
             }
         } catch {
-            throw storageError("indexing logs", error)
+            throw storageError("indexing", error)
         }
+    }
+
+    /// Indexes the rows of `table` after its watermark, at most `maxRows`, and moves the mark.
+    private static func indexChunk(_ db: Database, progress: String, table: String, maxRows: Int, insert: String) throws -> Int {
+        let from = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = ?", arguments: [progress]) ?? 0
+        guard let to = try Int64.fetchOne(db, sql: """
+            SELECT max(id) FROM (SELECT id FROM logsdb.\(table) WHERE id > ? ORDER BY id LIMIT ?)
+            """, arguments: [from, maxRows]) else { return 0 }
+        try db.execute(sql: insert, arguments: [from, to])
+        let indexed = db.changesCount
+        try db.execute(sql: "UPDATE index_progress SET last_indexed_id = ? WHERE name = ?", arguments: [to, progress])
+        return indexed
     }
 
     /// Deletes logs older than `cutoff`, `chunk` rows per transaction so that ingest batches
@@ -33,34 +43,63 @@ extension ObsDatabase {
     /// go first: a crash in between leaves rows past retention that are no longer searchable
     /// and are deleted on the next pass, never index entries that point nowhere.
     public func deleteLogs(olderThan cutoff: Timestamp, chunk: Int = 5000) async throws(StorageError) -> Int {
-        let writer = try requireWriter("deleting old logs")
-        let indexWriter = try requireIndexWriter("deleting old logs")
+        // A contentless FTS5 row is removed by repeating the text it was indexed with.
+        try await deleteIndexed(table: "logs", timeColumn: "time_ns", progress: "logs", olderThan: cutoff, chunk: chunk, unindex: """
+            INSERT INTO logs_fts(logs_fts, rowid, message, trace_id)
+            SELECT 'delete', id, message, trace_id FROM logsdb.logs WHERE id IN (SELECT value FROM json_each(?))
+            """)
+    }
+
+    /// Deletes spans that started before `cutoff`, as `deleteLogs` does logs.
+    public func deleteSpans(olderThan cutoff: Timestamp, chunk: Int = 5000) async throws(StorageError) -> Int {
+        try await deleteIndexed(table: "spans", timeColumn: "start_ns", progress: "spans", olderThan: cutoff, chunk: chunk, unindex: """
+            INSERT INTO spans_fts(spans_fts, rowid, trace_id)
+            SELECT 'delete', id, trace_id FROM logsdb.spans WHERE id IN (SELECT value FROM json_each(?))
+            """)
+    }
+
+    private func deleteIndexed(
+        table: String, timeColumn: String, progress: String, olderThan cutoff: Timestamp, chunk: Int, unindex: String
+    ) async throws(StorageError) -> Int {
+        let writer = try requireWriter("deleting old \(table)")
+        let indexWriter = try requireIndexWriter("deleting old \(table)")
         var total = 0
         do {
             while true {
                 let doomed = try await Self.indexTransaction(indexWriter) { db -> String? in
-                    let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = 'logs'") ?? 0
-                    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM logsdb.logs WHERE time_ns < ? AND id <= ? LIMIT ?",
+                    let indexedUpTo = try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM index_progress WHERE name = ?",
+                                                         arguments: [progress]) ?? 0
+                    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM logsdb.\(table) WHERE \(timeColumn) < ? AND id <= ? LIMIT ?",
                                                  arguments: [cutoff.nanoseconds, indexedUpTo, chunk])
                     guard !ids.isEmpty else { return nil }
                     let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-                    // A contentless FTS5 row is removed by repeating the text it was indexed with.
-                    try db.execute(sql: """
-                        INSERT INTO logs_fts(logs_fts, rowid, message, trace_id)
-                        SELECT 'delete', id, message, trace_id FROM logsdb.logs WHERE id IN (SELECT value FROM json_each(?))
-                        """, arguments: [list])
+                    try db.execute(sql: unindex, arguments: [list])
                     return list
                 }
                 guard let doomed else { return total }
                 let deleted = try await writer.write { db in
-                    try db.execute(sql: "DELETE FROM logs WHERE id IN (SELECT value FROM json_each(?))", arguments: [doomed])
+                    try db.execute(sql: "DELETE FROM \(table) WHERE id IN (SELECT value FROM json_each(?))", arguments: [doomed])
                     return db.changesCount
                 }
                 total += deleted
                 if deleted < chunk { return total }
             }
         } catch {
-            throw storageError("deleting old logs", error)
+            throw storageError("deleting old \(table)", error)
+        }
+    }
+
+    /// Stored logs the background indexer has not reached yet (searches scan them).
+    public func unindexedLogCount() async throws(StorageError) -> Int {
+        let useIndex = hasIndex
+        do {
+            return try await reader.read { db in
+                let indexedUpTo = useIndex
+                    ? try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0 : 0
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM logs WHERE id > ?", arguments: [indexedUpTo]) ?? 0
+            }
+        } catch {
+            throw storageError("counting unindexed logs", error)
         }
     }
 
@@ -78,20 +117,6 @@ extension ObsDatabase {
             }
             guard let result else { throw DatabaseError(resultCode: .SQLITE_ERROR, message: "index transaction produced no result") }
             return result
-        }
-    }
-
-    /// Stored logs the background indexer has not reached yet (searches scan them).
-    public func unindexedLogCount() async throws(StorageError) -> Int {
-        let useIndex = hasIndex
-        do {
-            return try await reader.read { db in
-                let indexedUpTo = useIndex
-                    ? try Int64.fetchOne(db, sql: "SELECT last_indexed_id FROM idx.index_progress WHERE name = 'logs'") ?? 0 : 0
-                return try Int.fetchOne(db, sql: "SELECT count(*) FROM logs WHERE id > ?", arguments: [indexedUpTo]) ?? 0
-            }
-        } catch {
-            throw storageError("counting unindexed logs", error)
         }
     }
 

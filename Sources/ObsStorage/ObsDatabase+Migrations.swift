@@ -27,6 +27,30 @@ extension ObsDatabase {
                 CREATE INDEX logs_service_time ON logs(service, time_ns);
                 """)
         }
+        migrator.registerMigration("v2-spans") { db in
+            // Like logs: time-ordered indexes only; trace ids are looked up through the index
+            // file (spans_fts), built behind ingest.
+            try db.execute(sql: """
+                CREATE TABLE spans (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    trace_id TEXT NOT NULL,
+                    span_id TEXT NOT NULL,
+                    parent_span_id TEXT,
+                    service TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    kind INTEGER NOT NULL,
+                    start_ns INTEGER NOT NULL,
+                    duration_ns INTEGER NOT NULL,
+                    status_code INTEGER NOT NULL,
+                    status_message TEXT,
+                    attributes TEXT NOT NULL DEFAULT '{}',
+                    events TEXT NOT NULL DEFAULT '[]',
+                    links TEXT NOT NULL DEFAULT '[]'
+                );
+                CREATE INDEX spans_start ON spans(start_ns);
+                CREATE INDEX spans_service_start ON spans(service, start_ns);
+                """)
+        }
         return migrator
     }
 
@@ -50,6 +74,12 @@ extension ObsDatabase {
                     last_indexed_id INTEGER NOT NULL
                 );
                 INSERT INTO index_progress(name, last_indexed_id) VALUES ('logs', 0);
+                """)
+        }
+        migrator.registerMigration("v2-spans-index") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE spans_fts USING fts5(trace_id, content='', detail=none);
+                INSERT INTO index_progress(name, last_indexed_id) VALUES ('spans', 0);
                 """)
         }
         return migrator

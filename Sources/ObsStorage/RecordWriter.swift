@@ -3,10 +3,21 @@ import ObsCore
 /// Commits records to a store, all of a call in one transaction: when it returns, they are
 /// durable; when it throws, none of them are.
 public protocol RecordWriter: Sendable {
-    func write(logs: [LogRecord]) async throws(StorageError)
+    func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError)
+}
+
+extension RecordWriter {
+    public func write(logs: [LogRecord]) async throws(StorageError) {
+        try await write(logs: logs, spans: [])
+    }
 }
 
 /// Reads stored logs, newest first.
 public protocol LogReader: Sendable {
     func logs(matching query: LogQuery) async throws(StorageError) -> [LogRecord]
+}
+
+/// Reads one trace: its spans and the logs that carry its id.
+public protocol TraceReader: Sendable {
+    func trace(id: String) async throws(StorageError) -> (spans: [TraceSpan], logs: [LogRecord])
 }

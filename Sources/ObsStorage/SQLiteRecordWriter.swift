@@ -17,28 +17,60 @@ public struct SQLiteRecordWriter: RecordWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    public func write(logs: [LogRecord]) async throws(StorageError) {
-        guard !logs.isEmpty else { return }
-        let writer = try database.requireWriter("writing logs")
+    static let insertSpan = """
+        INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
+                           status_code, status_message, attributes, events)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    public func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError) {
+        guard !logs.isEmpty || !spans.isEmpty else { return }
+        let writer = try database.requireWriter("writing records")
         do {
             try await writer.write { db in
-                let statement = try db.cachedStatement(sql: Self.insertLog)
-                let handle = statement.sqliteStatement
-                for record in logs {
-                    Self.bind(record, to: handle)
-                    let code = sqlite3_step(handle)
-                    guard code == SQLITE_DONE else {
-                        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                        sqlite3_reset(handle)
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-                    }
-                    sqlite3_reset(handle)
+                if !logs.isEmpty {
+                    try Self.insert(logs, sql: Self.insertLog, in: db, bind: Self.bind)
                 }
-                sqlite3_clear_bindings(handle)
+                if !spans.isEmpty {
+                    try Self.insert(spans, sql: Self.insertSpan, in: db, bind: Self.bind)
+                }
             }
         } catch {
-            throw database.storageError("writing \(logs.count) logs", error)
+            throw database.storageError("writing \(logs.count) logs and \(spans.count) spans", error)
         }
+    }
+
+    private static func insert<Record>(
+        _ records: [Record], sql: String, in db: Database, bind: (Record, OpaquePointer?) -> Void
+    ) throws {
+        let handle = try db.cachedStatement(sql: sql).sqliteStatement
+        for record in records {
+            bind(record, handle)
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                sqlite3_reset(handle)
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+            }
+            sqlite3_reset(handle)
+        }
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Binds a span to the parameters of `insertSpan`.
+    static func bind(_ span: TraceSpan, to handle: OpaquePointer?) {
+        bindText(handle, 1, span.traceID)
+        bindText(handle, 2, span.spanID)
+        bindText(handle, 3, span.parentSpanID)
+        bindText(handle, 4, span.service)
+        bindText(handle, 5, span.name)
+        sqlite3_bind_int64(handle, 6, Int64(span.kind.rawValue))
+        sqlite3_bind_int64(handle, 7, span.start.nanoseconds)
+        sqlite3_bind_int64(handle, 8, span.durationNanoseconds)
+        sqlite3_bind_int64(handle, 9, Int64(span.status.rawValue))
+        bindText(handle, 10, span.statusMessage)
+        bindText(handle, 11, span.attributes)
+        bindText(handle, 12, span.events)
     }
 
     /// Binds a record to the parameters of `insertLog`.

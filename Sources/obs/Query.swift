@@ -7,7 +7,7 @@ import ObsServer
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask obs questions.",
-        subcommands: [Logs.self]
+        subcommands: [Logs.self, Trace.self]
     )
 }
 
@@ -84,6 +84,30 @@ extension Query {
             do {
                 let records = try await LogQueryClient.fetch(query, from: try common.source())
                 FileHandle.standardOutput.write(Data(LogRecordPrinter.render(records, as: format).utf8))
+            } catch let error as CLIError {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension Query {
+    struct Trace: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One trace: its spans as a tree, and the logs that carry its id.")
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Argument(help: "The trace id (32 hex characters).")
+        var id: String
+
+        func run() async throws {
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for a trace") }
+            do {
+                let body = try await TraceQueryClient.fetch(id, from: try common.source())
+                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.table(body)
+                FileHandle.standardOutput.write(Data(text.utf8))
             } catch let error as CLIError {
                 FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
                 throw ExitCode(1)

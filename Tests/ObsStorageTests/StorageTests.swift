@@ -244,3 +244,44 @@ struct MaintenanceServiceTests {
         }
     }
 }
+
+@Suite("SQLite span storage")
+struct SpanStorageTests {
+    func span(_ id: String, trace: String, parent: String? = nil, start: Int64) -> TraceSpan {
+        TraceSpan(traceID: trace, spanID: id, parentSpanID: parent, service: "s", name: "op \(id)", kind: .server,
+                  start: Timestamp(nanoseconds: start * 1_000_000_000), durationNanoseconds: 5_000_000, status: .error,
+                  statusMessage: "bad", attributes: #"{"k":1}"#, events: #"[{"name":"e"}]"#)
+    }
+
+    @Test("a trace's spans and logs come back, indexed or not yet, across several writes")
+    func traceRoundTrip() async throws {
+        try await withDatabase { database, _ in
+            let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+            let other = "ffffffffffffffffffffffffffffffff"
+            let writer = SQLiteRecordWriter(database: database)
+            let first = span("0000000000000002", trace: trace, parent: "0000000000000001", start: 2)
+            try await writer.write(logs: [log(3, "s", .error, "failed", traceID: trace)], spans: [first, span("0000000000000009", trace: other, start: 1)])
+            _ = try await database.catchUpIndexes(maxRows: 1000)
+            let root = span("0000000000000001", trace: trace, start: 1)
+            try await writer.write(logs: [], spans: [root])
+            let reader = SQLiteTraceReader(database: database)
+            let (spans, logs) = try await reader.trace(id: trace.uppercased())
+            #expect(spans == [root, first])
+            #expect(logs.map(\.message) == ["failed"])
+            #expect(try await reader.trace(id: "00000000000000000000000000000000").spans.isEmpty)
+        }
+    }
+
+    @Test("span retention deletes old, indexed spans")
+    func retention() async throws {
+        try await withDatabase { database, _ in
+            let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+            try await SQLiteRecordWriter(database: database).write(logs: [], spans: [
+                span("0000000000000001", trace: trace, start: 10), span("0000000000000002", trace: trace, start: 1000),
+            ])
+            _ = try await database.catchUpIndexes(maxRows: 1000)
+            #expect(try await database.deleteSpans(olderThan: Timestamp(nanoseconds: 500_000_000_000)) == 1)
+            #expect(try await SQLiteTraceReader(database: database).trace(id: trace).spans.map(\.spanID) == ["0000000000000002"])
+        }
+    }
+}

@@ -36,7 +36,8 @@ extension ObsConfig {
                     walker.mapping(value, path: key) { key, value, walker in
                         switch key {
                         case "logs": walker.duration(value, path: "retention.logs") { config.retention.logs = $0 }
-                        case "spans", "rollups_10s", "rollups_1m", "rollups_1h":
+                        case "spans": walker.duration(value, path: "retention.spans") { config.retention.spans = $0 }
+                        case "rollups_10s", "rollups_1m", "rollups_1h":
                             walker.unsupported(value, path: "retention.\(key)")
                         default: walker.unknown(value, path: "retention.\(key)")
                         }

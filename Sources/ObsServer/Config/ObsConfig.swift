@@ -8,6 +8,7 @@ import ObsCore
 /// | `udp` | `127.0.0.1:5140` | `OBS_UDP` |
 /// | `data_dir` | `./obs-data` | `OBS_DATA_DIR` |
 /// | `retention.logs` | `7d` | — |
+/// | `retention.spans` | `7d` | — |
 /// | `limits.max_body_bytes` | `8MiB` | — |
 /// | `limits.max_line_bytes` | `1MiB` | — |
 /// | `limits.queue_events` | `200000` | — |
@@ -45,12 +46,16 @@ public struct ObsConfig: Sendable, Equatable {
         if retention.logs < .seconds(60) {
             problems.append(.init(location: "", key: "retention.logs", reason: "must be at least 1m"))
         }
+        if retention.spans < .seconds(60) {
+            problems.append(.init(location: "", key: "retention.spans", reason: "must be at least 1m"))
+        }
         return problems
     }
 }
 
 public struct RetentionConfig: Sendable, Equatable {
     public var logs: Duration = .seconds(7 * 86_400)
+    public var spans: Duration = .seconds(7 * 86_400)
 }
 
 public struct LimitsConfig: Sendable, Equatable {

@@ -4,8 +4,9 @@ import NIOCore
 import ObsCore
 import ObsIngest
 
-/// `POST /ingest/logs`: native JSON logs as NDJSON, a JSON array or one object, optionally
-/// gzip-compressed. Answers only after the accepted records are committed.
+/// `POST /ingest/logs` and `POST /ingest/spans`: native JSON records as NDJSON, a JSON array
+/// or one object, optionally gzip-compressed. Answers only after the accepted records are
+/// committed.
 struct IngestController: Sendable {
     let queue: IngestQueue
     let bodyReader: RequestBodyReader
@@ -21,10 +22,29 @@ struct IngestController: Sendable {
     ]
 
     func register(with router: Router<BasicRequestContext>) {
-        router.post("/ingest/logs") { request, _ in await ingestLogs(request) }
+        let logDecoder = LogRecordDecoder()
+        let spanDecoder = SpanRecordDecoder()
+        router.post("/ingest/logs") { request, _ in
+            await ingest(request) { (scanner: inout JSONScanner, receivedAt: Timestamp) throws(RecordError) in
+                try logDecoder.decode(&scanner, receivedAt: receivedAt).record
+            } submit: { logs in
+                try await queue.submit(logs: logs)
+            }
+        }
+        router.post("/ingest/spans") { request, _ in
+            await ingest(request) { (scanner: inout JSONScanner, _: Timestamp) throws(RecordError) in
+                try spanDecoder.decode(&scanner)
+            } submit: { spans in
+                try await queue.submit(spans: spans)
+            }
+        }
     }
 
-    func ingestLogs(_ request: Request) async -> Response {
+    func ingest<Record: Sendable>(
+        _ request: Request,
+        decode: (inout JSONScanner, Timestamp) throws(RecordError) -> Record,
+        submit: ([Record]) async throws -> Void
+    ) async -> Response {
         if let contentType = request.headers[.contentType] {
             let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             guard Self.acceptedMediaTypes.contains(mediaType) else {
@@ -51,10 +71,9 @@ struct IngestController: Sendable {
         }
 
         let receivedAt = Timestamp.now()
-        let recordDecoder = LogRecordDecoder()
         let outcome = body.withUnsafeReadableBytes { raw in
             decoder.decode(body: raw.assumingMemoryBound(to: UInt8.self)) { (scanner: inout JSONScanner) throws(RecordError) in
-                try recordDecoder.decode(&scanner, receivedAt: receivedAt).record
+                try decode(&scanner, receivedAt)
             }
         }
         let counters = metrics.http
@@ -64,7 +83,7 @@ struct IngestController: Sendable {
             return Self.summary(outcome, status: outcome.rejected > 0 ? .badRequest : .ok)
         }
         do {
-            try await queue.submit(outcome.records)
+            try await submit(outcome.records)
         } catch IngestQueue.SubmitError.full {
             counters.dropped.increment(by: Int64(outcome.records.count))
             return JSONResponse.error(.tooManyRequests, "the ingest queue is full; retry after 1 s",
@@ -80,7 +99,7 @@ struct IngestController: Sendable {
         return Self.summary(outcome, status: .ok)
     }
 
-    static func summary(_ outcome: DecodeOutcome<LogRecord>, status: HTTPResponse.Status) -> Response {
+    static func summary<Record>(_ outcome: DecodeOutcome<Record>, status: HTTPResponse.Status) -> Response {
         var json = JSONWriter()
         json.beginObject()
         json.key("accepted"); json.int(outcome.records.count)

@@ -67,7 +67,8 @@ final class UDPDatagramHandler: ChannelInboundHandler {
 
     let queue: IngestQueue
     let decoder: NativeBodyDecoder
-    let recordDecoder = LogRecordDecoder()
+    let logDecoder = LogRecordDecoder()
+    let spanDecoder = SpanRecordDecoder()
     let metrics: ObsMetrics
     let logger: Logger
     private var lastWarning = ContinuousClock.now - .seconds(60)
@@ -82,14 +83,10 @@ final class UDPDatagramHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let receivedAt = Timestamp.now()
-        let recordDecoder = self.recordDecoder
+        let (logDecoder, spanDecoder) = (self.logDecoder, self.spanDecoder)
         let outcome = envelope.data.withUnsafeReadableBytes { raw in
             decoder.decode(datagram: raw.assumingMemoryBound(to: UInt8.self)) { (scanner: inout JSONScanner) throws(RecordError) in
-                let decoded = try recordDecoder.decode(&scanner, receivedAt: receivedAt)
-                if decoded.declaredType == "span" {
-                    throw RecordError.invalid("span lines are not accepted by this version of obs")
-                }
-                return decoded.record
+                try NativeRecord.decode(&scanner, receivedAt: receivedAt, logs: logDecoder, spans: spanDecoder)
             }
         }
         let counters = metrics.udp
@@ -102,7 +99,15 @@ final class UDPDatagramHandler: ChannelInboundHandler {
             ])
         }
         guard !outcome.records.isEmpty else { return }
-        switch queue.offer(outcome.records) {
+        var logs: [LogRecord] = []
+        var spans: [TraceSpan] = []
+        for record in outcome.records {
+            switch record {
+            case .log(let log): logs.append(log)
+            case .span(let span): spans.append(span)
+            }
+        }
+        switch queue.offer(logs: logs, spans: spans) {
         case .enqueued:
             counters.accepted.increment(by: Int64(outcome.records.count))
         case .full, .closed:

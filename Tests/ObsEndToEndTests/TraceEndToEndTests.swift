@@ -1,0 +1,63 @@
+import Foundation
+import ObsTesting
+import Testing
+
+@Suite("Native spans, end to end")
+struct TraceEndToEndTests {
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+    func traceJSON(_ arguments: [String]) throws -> [String: Any] {
+        let result = try ObsBinary.run(["query", "trace", trace, "--format", "json"] + arguments)
+        #expect(result.status == 0, "obs query trace failed: \(result.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test("spans from several requests and UDP, out of order, assemble into one tree with its logs")
+    func assembles() async throws {
+        try await withDaemon { daemon, _ in
+            let spansURL = daemon.baseURL.appendingPathComponent("ingest/spans")
+            // Children first; the root arrives last, over UDP.
+            let children = """
+                {"trace_id":"\(trace)","span_id":"b000000000000002","parent_span_id":"a000000000000001","service":"checkout","name":"POST /api/checkout","kind":"server","start":"2026-11-25T16:00:00.010Z","duration_ms":120,"status":"ok","attributes":{"http.route":"/api/checkout"}}
+                {"trace_id":"\(trace)","span_id":"c000000000000003","parent_span_id":"b000000000000002","service":"payment","name":"charge","kind":"client","start":"2026-11-25T16:00:00.020Z","end":"2026-11-25T16:00:00.100Z","status":"error","status_message":"card declined"}
+                {"trace_id":"\(trace)","span_id":"1","name":"broken"}
+                """
+            let reply = try await HTTPClient.post(spansURL, body: Data(children.utf8))
+            #expect(reply.status == 200)
+            #expect(try reply.json()["accepted"] as? Int == 2)
+            let errors = try #require(try reply.json()["errors"] as? [[String: Any]])
+            #expect(errors.first?["error"] as? String == "span_id: \"1\" is not a 16-character hex span id")
+
+            let orphan = "{\"trace_id\":\"\(trace)\",\"span_id\":\"d000000000000004\",\"parent_span_id\":\"ffffffffffffffff\",\"service\":\"inventory\",\"name\":\"reserve\",\"start\":\"2026-11-25T16:00:00.030Z\",\"duration\":\"5ms\"}"
+            #expect(try await HTTPClient.post(spansURL, body: Data(orphan.utf8)).status == 200)
+            _ = try await postLogs(daemon, "{\"msg\":\"payment failed\",\"service\":\"payment\",\"level\":\"error\",\"trace_id\":\"\(trace)\"}")
+            try UDPSender(port: daemon.udpPort).send("{\"type\":\"span\",\"trace_id\":\"\(trace)\",\"span_id\":\"a000000000000001\",\"service\":\"gateway\",\"name\":\"GET /checkout\",\"kind\":\"server\",\"start\":\"2026-11-25T16:00:00Z\",\"duration_ms\":150}\n")
+            let complete = try await eventually { (try traceJSON(["--url", daemon.baseURL.absoluteString])["spans"] as? [Any])?.count == 4 }
+            #expect(complete)
+
+            let body = try traceJSON(["--url", daemon.baseURL.absoluteString])
+            let spans = try #require(body["spans"] as? [[String: Any]])
+            #expect(spans.map { $0["span_id"] as? String } == ["a000000000000001", "b000000000000002", "c000000000000003", "d000000000000004"])
+            #expect(spans.map { $0["depth"] as? Int } == [0, 1, 2, 1])
+            #expect(spans.map { $0["orphan"] as? Bool } == [false, false, false, true])
+            #expect(spans[2]["status"] as? String == "error")
+            #expect(spans[2]["status_message"] as? String == "card declined")
+            #expect(spans[2]["duration_ms"] as? Double == 80)
+            #expect(spans[1]["kind"] as? String == "server")
+            #expect((spans[1]["attributes"] as? [String: Any])?["http.route"] as? String == "/api/checkout")
+            let logs = try #require(body["logs"] as? [[String: Any]])
+            #expect(logs.map { $0["message"] as? String } == ["payment failed"])
+
+            let table = try ObsBinary.run(["query", "trace", trace, "--url", daemon.baseURL.absoluteString, "--format", "table"])
+            #expect(table.stdout.contains("    charge [payment]"))
+            #expect(table.stdout.contains("ERROR: card declined"))
+            #expect(table.stdout.contains("(orphan: parent ffffffffffffffff not stored)"))
+
+            let missing = try ObsBinary.run(["query", "trace", "0000000000000000000000000000abcd", "--url", daemon.baseURL.absoluteString])
+            #expect(missing.status != 0)
+            #expect(missing.stderr.contains("no spans or logs carry trace id"))
+            let allBad = try await HTTPClient.post(spansURL, body: Data("{\"name\":\"x\"}".utf8))
+            #expect(allBad.status == 400)
+        }
+    }
+}
