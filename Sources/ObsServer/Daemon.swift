@@ -56,13 +56,15 @@ public struct Daemon: Sendable {
         let router = Router()
         let ingestTokens = config.auth.tokens(config.auth.ingestTokensEnv, in: environment)
         let queryTokens = config.auth.tokens(config.auth.queryTokensEnv, in: environment)
-        router.add(middleware: BearerTokenMiddleware(protected: [("/ingest/", ingestTokens), ("/api/", queryTokens)]))
+        router.add(middleware: BearerTokenMiddleware(protected: [("/ingest/", ingestTokens), ("/v1/", ingestTokens), ("/api/", queryTokens)]))
         logger.info("HTTP authentication configured.", metadata: [
             "auth.ingest": "\(ingestTokens.isEmpty ? "open" : "\(ingestTokens.count) token(s) from \(config.auth.ingestTokensEnv)")",
             "auth.query": "\(queryTokens.isEmpty ? "open" : "\(queryTokens.count) token(s) from \(config.auth.queryTokensEnv)")",
         ])
         IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
                          decoder: decoder, metrics: metrics, logger: logger).register(with: router)
+        OTLPController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
+                       metrics: metrics, logger: logger).register(with: router)
         LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
         TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
         HealthController(metrics: metrics, queue: queue).register(with: router)

@@ -61,3 +61,39 @@ struct TraceEndToEndTests {
         }
     }
 }
+
+@Suite("OTLP/HTTP JSON, end to end")
+struct OTLPEndToEndTests {
+    @Test("the SDK's JSON exports are accepted (plain and gzip) and read back; protobuf is 415 for now")
+    func exports() async throws {
+        try await withDaemon { daemon, _ in
+            let traces = daemon.baseURL.appendingPathComponent("v1/traces")
+            let logs = daemon.baseURL.appendingPathComponent("v1/logs")
+            let json = ["Content-Type": "application/json"]
+            let reply = try await HTTPClient.post(traces, body: try Fixtures.data("otlp_traces.json"), headers: json)
+            #expect(reply.status == 200)
+            #expect(reply.text == "{}")
+            let zipped = try Gzip.compress(try Fixtures.data("otlp_logs.json"))
+            let logReply = try await HTTPClient.post(logs, body: zipped, headers: json.merging(["Content-Encoding": "gzip"]) { $1 })
+            #expect(logReply.status == 200)
+
+            let result = try ObsBinary.run(["query", "trace", "77cd07c04d3f125387dec958d702c1cc", "--url", daemon.baseURL.absoluteString, "--format", "json"])
+            let body = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let spans = try #require(body?["spans"] as? [[String: Any]])
+            #expect(spans.map { $0["name"] as? String } == ["POST /api/pay", "db.query", "charge-card"])
+            #expect(spans.map { $0["depth"] as? Int } == [0, 1, 1])
+            #expect(try queryLogs(daemon, ["--service", "checkout"]).map { $0["message"] as? String } == ["payment failed", "slow upstream", "payment started"])
+
+            let partial = try await HTTPClient.post(traces, body: Data(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"1","name":"x"}]}]}]}"#.utf8), headers: json)
+            #expect(partial.status == 200)
+            let success = try #require(try partial.json()["partialSuccess"] as? [String: Any])
+            #expect(success["rejectedSpans"] as? Int == 1)
+
+            let garbage = try await HTTPClient.post(traces, body: Data("nope".utf8), headers: json)
+            #expect(garbage.status == 400)
+            #expect(try garbage.json()["code"] as? Int == 3)
+            let protobuf = try await HTTPClient.post(traces, body: try Fixtures.data("otlp_traces.bin"), headers: ["Content-Type": "application/x-protobuf"])
+            #expect(protobuf.status == 415)
+        }
+    }
+}
