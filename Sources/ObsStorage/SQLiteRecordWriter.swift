@@ -29,10 +29,20 @@ public struct SQLiteRecordWriter: RecordWriter {
         do {
             try await writer.write { db in
                 if !logs.isEmpty {
-                    try Self.insert(logs, sql: Self.insertLog, in: db, bind: Self.bind)
+                    let handle = try db.cachedStatement(sql: Self.insertLog).sqliteStatement
+                    for record in logs {
+                        Self.bind(record, to: handle)
+                        try Self.step(handle, in: db)
+                    }
+                    sqlite3_clear_bindings(handle)
                 }
                 if !spans.isEmpty {
-                    try Self.insert(spans, sql: Self.insertSpan, in: db, bind: Self.bind)
+                    let handle = try db.cachedStatement(sql: Self.insertSpan).sqliteStatement
+                    for span in spans {
+                        Self.bind(span, to: handle)
+                        try Self.step(handle, in: db)
+                    }
+                    sqlite3_clear_bindings(handle)
                 }
             }
         } catch {
@@ -40,21 +50,16 @@ public struct SQLiteRecordWriter: RecordWriter {
         }
     }
 
-    private static func insert<Record>(
-        _ records: [Record], sql: String, in db: Database, bind: (Record, OpaquePointer?) -> Void
-    ) throws {
-        let handle = try db.cachedStatement(sql: sql).sqliteStatement
-        for record in records {
-            bind(record, handle)
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_DONE else {
-                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                sqlite3_reset(handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
-            }
+    /// Runs one bound insert and resets the statement for the next row.
+    @inline(__always)
+    private static func step(_ handle: OpaquePointer?, in db: Database) throws {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
             sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
         }
-        sqlite3_clear_bindings(handle)
+        sqlite3_reset(handle)
     }
 
     /// Binds a span to the parameters of `insertSpan`.
