@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(name: "ObsCore"),
@@ -29,7 +30,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ObsIngest", dependencies: ["ObsCore"]),
+        .target(
+            name: "ObsIngest",
+            dependencies: ["ObsCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .target(
             name: "ObsServer",
             dependencies: [
@@ -62,7 +66,10 @@ let package = Package(
         ),
         .target(name: "ObsTesting", dependencies: ["ObsCore"]),
         .testTarget(name: "ObsCoreTests", dependencies: ["ObsCore"]),
-        .testTarget(name: "ObsIngestTests", dependencies: ["ObsIngest", "ObsTesting"]),
+        .testTarget(
+            name: "ObsIngestTests",
+            dependencies: ["ObsIngest", "ObsTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(
             name: "ObsStorageTests",
             dependencies: [

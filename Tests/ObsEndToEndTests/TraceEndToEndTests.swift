@@ -64,7 +64,7 @@ struct TraceEndToEndTests {
 
 @Suite("OTLP/HTTP JSON, end to end")
 struct OTLPEndToEndTests {
-    @Test("the SDK's JSON exports are accepted (plain and gzip) and read back; protobuf is 415 for now")
+    @Test("the SDK's JSON and protobuf exports are accepted (plain and gzip) and read back")
     func exports() async throws {
         try await withDaemon { daemon, _ in
             let traces = daemon.baseURL.appendingPathComponent("v1/traces")
@@ -92,8 +92,29 @@ struct OTLPEndToEndTests {
             let garbage = try await HTTPClient.post(traces, body: Data("nope".utf8), headers: json)
             #expect(garbage.status == 400)
             #expect(try garbage.json()["code"] as? Int == 3)
-            let protobuf = try await HTTPClient.post(traces, body: try Fixtures.data("otlp_traces.bin"), headers: ["Content-Type": "application/x-protobuf"])
-            #expect(protobuf.status == 415)
+            let protobuf = try await HTTPClient.post(traces, body: try Gzip.compress(try Fixtures.data("otlp_traces.bin")),
+                                                     headers: ["Content-Type": "application/x-protobuf", "Content-Encoding": "gzip"])
+            #expect(protobuf.status == 200)
+            #expect(protobuf.headers["content-type"] == "application/x-protobuf")
+            #expect(protobuf.body.isEmpty)
+            let protobufTrace = try #require(try OTLPProtobufTraceID.first())
+            let fromProtobuf = try ObsBinary.run(["query", "trace", protobufTrace, "--url", daemon.baseURL.absoluteString, "--format", "json"])
+            #expect(fromProtobuf.stdout.contains("\"service\":\"checkout\""))
+            let badProtobuf = try await HTTPClient.post(traces, body: Data([0xFF, 0xFF, 0xFF]), headers: ["Content-Type": "application/x-protobuf"])
+            #expect(badProtobuf.status == 400)
+            #expect(try await HTTPClient.post(traces, body: Data("x".utf8), headers: ["Content-Type": "text/plain"]).status == 415)
         }
+    }
+}
+
+/// The trace id inside the protobuf fixture (its bytes follow the first span's field tag).
+enum OTLPProtobufTraceID {
+    static func first() throws -> String? {
+        let bytes = [UInt8](try Fixtures.data("otlp_traces.bin"))
+        // A Span starts with field 1 (trace_id), wire type 2, length 16: 0x0A 0x10.
+        guard let index = (0..<(bytes.count - 18)).first(where: { bytes[$0] == 0x0A && bytes[$0 + 1] == 0x10 && bytes[$0 + 18] == 0x12 }) else {
+            return nil
+        }
+        return bytes[(index + 2)..<(index + 18)].map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -29,6 +29,17 @@ enum OTLPJSONValue {
         return pairs
     }
 
+    /// A span event as stored: `{"name":…,"time":…,"attributes":{…}}`.
+    static func event(name: String, time: UInt64, attributes: String) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("name"); writer.string(name)
+        if time > 0, time <= UInt64(Int64.max) { writer.key("time"); writer.string(Timestamp(nanoseconds: Int64(time)).rfc3339) }
+        writer.key("attributes"); writer.raw(attributes)
+        writer.endObject()
+        return writer.string
+    }
+
     static func object(_ pairs: [(key: String, json: String)]) -> String {
         guard !pairs.isEmpty else { return "{}" }
         var writer = JSONWriter()
@@ -59,8 +70,8 @@ enum OTLPJSONValue {
             case "intValue":
                 let kind = try s.peekKind()
                 let text = kind == .string ? try s.readString() : s.text(try s.readNumber())
-                guard Int64(text) != nil else { throw s.error("intValue \"\(text)\" is not a 64-bit integer") }
-                writer.raw(text)
+                guard let number = Int64(text) else { throw s.error("intValue \"\(text)\" is not a 64-bit integer") }
+                writer.raw(String(number))
             case "doubleValue":
                 let kind = try s.peekKind()
                 if kind == .string {
@@ -68,7 +79,8 @@ enum OTLPJSONValue {
                     let text = try s.readString()
                     if let value = Double(text) { writer.double(value) } else { writer.null() }
                 } else {
-                    writer.raw(s.text(try s.readNumber()))
+                    // Through Double, so both encodings of the same value store the same text.
+                    writer.double(Double(s.text(try s.readNumber())) ?? .nan)
                 }
             case "arrayValue":
                 writer.beginArray()
