@@ -32,33 +32,36 @@ public final class ObsMetrics: Sendable {
     public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
+        /// `obs_<subsystem>_<noun>_<unit>`.
+        func name(_ subsystem: String, _ noun: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "obs", subsystem: subsystem, metricName: noun, unitName: unit, helpText: help)
+        }
         func makeCounters(_ transport: Transport) -> TransportCounters {
             let labels = [("transport", transport.rawValue)]
             return TransportCounters(
-                received: registry.makeCounter(name: "obs_ingest_records_received_total", labels: labels,
-                                               help: "Records received, valid or not."),
-                accepted: registry.makeCounter(name: "obs_ingest_records_accepted_total", labels: labels,
-                                               help: "Records accepted for storage."),
-                rejected: registry.makeCounter(name: "obs_ingest_records_rejected_total", labels: labels,
-                                               help: "Records rejected as invalid."),
-                dropped: registry.makeCounter(name: "obs_ingest_records_dropped_total", labels: labels,
-                                              help: "Valid records not stored because the ingest queue was full.")
+                received: registry.makeCounter(descriptor: name("ingest", "records_received", "total", "Records received, valid or not."), labels: labels),
+                accepted: registry.makeCounter(descriptor: name("ingest", "records_accepted", "total", "Records accepted for storage."), labels: labels),
+                rejected: registry.makeCounter(descriptor: name("ingest", "records_rejected", "total", "Records rejected as invalid."), labels: labels),
+                dropped: registry.makeCounter(
+                    descriptor: name("ingest", "records_dropped", "total", "Valid records not stored because the ingest queue was full."),
+                    labels: labels
+                )
             )
         }
         http = makeCounters(.http)
         udp = makeCounters(.udp)
-        badDatagrams = registry.makeCounter(name: "obs_ingest_datagrams_invalid_total", help: "UDP datagrams with no valid record.")
-        bodiesTooLarge = registry.makeCounter(name: "obs_ingest_bodies_too_large_total",
-                                              help: "HTTP bodies refused with 413, before or after decompression.")
-        commitSeconds = registry.makeDurationHistogram(
-            name: "obs_storage_batch_commit_seconds",
-            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
-            help: "Time to write and commit one batch transaction."
+        badDatagrams = registry.makeCounter(descriptor: name("ingest", "datagrams_invalid", "total", "UDP datagrams with no valid record."))
+        bodiesTooLarge = registry.makeCounter(
+            descriptor: name("ingest", "bodies_too_large", "total", "HTTP bodies refused with 413, before or after decompression.")
         )
-        commitFailures = registry.makeCounter(name: "obs_storage_batch_failures_total", help: "Batch transactions that failed.")
-        queueDepth = registry.makeGauge(name: "obs_ingest_queue_events", help: "Records waiting in the ingest queue.")
-        queueCapacity = registry.makeGauge(name: "obs_ingest_queue_capacity_events", help: "Capacity of the ingest queue.")
+        commitSeconds = registry.makeDurationHistogram(
+            descriptor: name("storage", "batch_commit", "seconds", "Time to write and commit one batch transaction."),
+            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)]
+        )
+        commitFailures = registry.makeCounter(descriptor: name("storage", "batch_failures", "total", "Batch transactions that failed."))
+        queueDepth = registry.makeGauge(descriptor: name("ingest", "queue", "events", "Records waiting in the ingest queue."))
+        queueCapacity = registry.makeGauge(descriptor: name("ingest", "queue_capacity", "events", "Capacity of the ingest queue."))
     }
 
     public func transport(_ transport: Transport) -> TransportCounters {
