@@ -31,33 +31,68 @@ public enum TraceQueryClient {
         }
     }
 
-    /// An indented tree: one line per span (offset from the trace start, duration, status,
-    /// service and name; orphans marked), then the trace's logs.
-    public static func table(_ body: [UInt8]) throws(CLIError) -> String {
+    /// A waterfall: one line per span in tree order — indented name and service, offset and
+    /// duration, and a bar placed and scaled on the trace's time span; errors marked `!`, the
+    /// critical path (the chain of latest-ending children from the root) marked `*`; each
+    /// log under the span it was written in.
+    public static func table(_ body: [UInt8], width: Int = 40) throws(CLIError) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let spans = object["spans"] as? [[String: Any]], let logs = object["logs"] as? [[String: Any]] else {
             throw CLIError("the trace answer is not the expected JSON")
         }
-        let starts = spans.compactMap { ($0["start"] as? String).flatMap { try? Timestamp.parse($0).get() } }
-        let origin = starts.min() ?? Timestamp.earliest
-        var lines = ["trace \(object["trace_id"] as? String ?? "?"): \(spans.count) spans, \(logs.count) logs"]
-        for span in spans {
-            let depth = span["depth"] as? Int ?? 0
-            let start = (span["start"] as? String).flatMap { try? Timestamp.parse($0).get() } ?? origin
-            let offset = Double(start.nanoseconds - origin.nanoseconds) / 1e6
-            let duration = span["duration_ms"] as? Double ?? 0
-            let status = span["status"] as? String ?? ""
-            var line = String(repeating: "  ", count: depth)
-            line += "\(span["name"] as? String ?? "?") [\(span["service"] as? String ?? "?")]"
-            line += String(format: "  +%.1f ms  %.1f ms", offset, duration)
-            if status == "error" { line += "  ERROR" + ((span["status_message"] as? String).map { ": " + $0 } ?? "") }
-            if span["orphan"] as? Bool == true { line += "  (orphan: parent \(span["parent_span_id"] as? String ?? "?") not stored)" }
-            lines.append(line)
+        struct Row {
+            var id: String, parent: String?, depth: Int, label: String, start: Int64, end: Int64, error: String?, orphan: Bool
         }
-        if !logs.isEmpty { lines.append("logs:") }
+        let rows: [Row] = spans.map { span in
+            let start = (span["start"] as? String).flatMap { try? Timestamp.parse($0).get() }?.nanoseconds ?? 0
+            let duration = Int64(((span["duration_ms"] as? Double) ?? 0) * 1e6)
+            let error = span["status"] as? String == "error" ? (span["status_message"] as? String ?? "") : nil
+            return Row(id: span["span_id"] as? String ?? "", parent: span["parent_span_id"] as? String, depth: span["depth"] as? Int ?? 0,
+                       label: "\(span["name"] as? String ?? "?") [\(span["service"] as? String ?? "?")]",
+                       start: start, end: start + duration, error: error, orphan: span["orphan"] as? Bool ?? false)
+        }
+        let origin = rows.map(\.start).min() ?? 0
+        let total = max(1, (rows.map(\.end).max() ?? 0) - origin)
+
+        // The critical path: from the root, repeatedly the child that ends last.
+        var critical = Set<String>()
+        var current = rows.first { $0.depth == 0 && !$0.orphan }
+        while let span = current {
+            critical.insert(span.id)
+            current = rows.filter { $0.parent == span.id }.max { $0.end < $1.end }
+        }
+
+        var logsBySpan: [String: [[String: Any]]] = [:]
+        var unplaced: [[String: Any]] = []
+        let ids = Set(rows.map(\.id))
         for log in logs {
-            lines.append("  \(log["time"] as? String ?? "")  \(log["service"] as? String ?? "")  \(log["level"] as? String ?? "")  \(log["message"] as? String ?? "")")
+            if let span = log["span_id"] as? String, ids.contains(span) { logsBySpan[span, default: []].append(log) } else { unplaced.append(log) }
         }
+        func logLine(_ log: [String: Any], indent: Int) -> String {
+            String(repeating: "  ", count: indent) + "· \(log["time"] as? String ?? "")  \(log["level"] as? String ?? "")  \(log["message"] as? String ?? "")"
+        }
+
+        let labelWidth = min(60, (rows.map { $0.depth * 2 + $0.label.count }.max() ?? 10) + 2)
+        var lines = ["trace \(object["trace_id"] as? String ?? "?"): \(spans.count) spans, \(logs.count) logs, " + String(format: "%.1f ms", Double(total) / 1e6)]
+        for row in rows {
+            let name = String(repeating: "  ", count: row.depth) + row.label
+            let from = Int(Double(row.start - origin) / Double(total) * Double(width))
+            let to = max(from + 1, Int((Double(row.end - origin) / Double(total) * Double(width)).rounded(.up)))
+            let bar = String(repeating: " ", count: from) + String(repeating: row.error == nil ? "█" : "▓", count: min(width, to) - from)
+            var line = (critical.contains(row.id) ? "* " : "  ") + (row.error == nil ? " " : "!") + " "
+            line += name.padding(toLength: max(labelWidth, name.count), withPad: " ", startingAt: 0)
+            line += "|" + bar.padding(toLength: width, withPad: " ", startingAt: 0) + "|"
+            line += String(format: " +%.1f ms %.1f ms", Double(row.start - origin) / 1e6, Double(row.end - row.start) / 1e6)
+            if let error = row.error { line += "  ERROR" + (error.isEmpty ? "" : ": " + error) }
+            if row.orphan { line += "  (orphan: parent \(row.parent ?? "?") not stored)" }
+            lines.append(line)
+            for log in logsBySpan[row.id] ?? [] { lines.append("    " + logLine(log, indent: row.depth + 1)) }
+        }
+        if !unplaced.isEmpty {
+            lines.append("logs of the trace outside its stored spans:")
+            for log in unplaced { lines.append(logLine(log, indent: 1)) }
+        }
+        lines.append("* critical path   ! error")
         return lines.joined(separator: "\n") + "\n"
     }
 }
