@@ -120,6 +120,15 @@ extension ObsDatabase {
         }
     }
 
+    /// Counts stored spans (for benchmarks).
+    public func spanCount() async throws(StorageError) -> Int {
+        do {
+            return try await reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM spans") ?? 0 }
+        } catch {
+            throw storageError("counting spans", error)
+        }
+    }
+
     /// Counts stored logs (for tests, benchmarks and `obs` status output).
     public func logCount() async throws(StorageError) -> Int {
         do {

@@ -2,9 +2,10 @@ import Foundation
 import GRDBSQLite
 import ObsCore
 
-/// The benchmark's yardstick: how fast this machine's SQLite inserts the same rows into the
-/// same `logs` table (same indexes, no full-text index) with nothing else in the way — one
-/// raw prepared statement, a transaction per `rowsPerTransaction` rows, WAL, synchronous=NORMAL.
+/// The benchmarks' yardstick: how fast this machine's SQLite inserts the same rows into the
+/// same table (`logs` or `spans`, same indexes, no full-text index) with nothing else in the
+/// way — one raw prepared statement, a transaction per `rowsPerTransaction` rows, WAL,
+/// synchronous=NORMAL.
 public enum SQLiteInsertYardstick {
     public struct Result: Sendable {
         public var rows: Int
@@ -13,7 +14,19 @@ public enum SQLiteInsertYardstick {
     }
 
     public static func measure(records: [LogRecord], rowsPerTransaction: Int = 1000, directory: String) throws(StorageError) -> Result {
-        let path = directory + "/yardstick.db"
+        try measure(records, sql: SQLiteRecordWriter.insertLog, bind: SQLiteRecordWriter.bind, rowsPerTransaction: rowsPerTransaction,
+                    path: directory + "/yardstick-logs.db")
+    }
+
+    /// The same for spans, into the `spans` table.
+    public static func measure(spans: [TraceSpan], rowsPerTransaction: Int = 512, directory: String) throws(StorageError) -> Result {
+        try measure(spans, sql: SQLiteRecordWriter.insertSpan, bind: SQLiteRecordWriter.bind, rowsPerTransaction: rowsPerTransaction,
+                    path: directory + "/yardstick-spans.db")
+    }
+
+    private static func measure<Row>(
+        _ records: [Row], sql: String, bind: (Row, OpaquePointer?) -> Void, rowsPerTransaction: Int, path: String
+    ) throws(StorageError) -> Result {
         // Same schema as obs: let the migrations create it.
         try ObsDatabase.open(at: path).close()
         var connection: OpaquePointer?
@@ -28,7 +41,7 @@ public enum SQLiteInsertYardstick {
         }
         try exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=OFF; PRAGMA cache_size=-65536")
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(connection, SQLiteRecordWriter.insertLog, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw StorageError(operation: "yardstick", path: path, reason: String(cString: sqlite3_errmsg(connection)))
         }
         defer { sqlite3_finalize(statement) }
@@ -37,7 +50,7 @@ public enum SQLiteInsertYardstick {
         while index < records.count {
             try exec("BEGIN")
             for record in records[index..<min(records.count, index + rowsPerTransaction)] {
-                SQLiteRecordWriter.bind(record, to: statement)
+                bind(record, statement)
                 guard sqlite3_step(statement) == SQLITE_DONE else {
                     throw StorageError(operation: "yardstick insert", path: path, reason: String(cString: sqlite3_errmsg(connection)))
                 }

@@ -5,7 +5,7 @@ import ObsCLI
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: [Ingest.self]
+        subcommands: [Ingest.self, Spans.self]
     )
 }
 
@@ -47,6 +47,36 @@ extension Bench {
             options.keepData = keepData
             let showProgress = isatty(STDERR_FILENO) != 0
             let benchmark = IngestBenchmark(options: options) { message in
+                if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            }
+            do {
+                print(try await benchmark.run(), terminator: "")
+            } catch {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct Spans: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Span ingest over OTLP protobuf and native JSON, and reading a 200-span trace back."
+        )
+
+        @Option(help: "Seconds of load per encoding.")
+        var seconds: Double = 20
+
+        @Option(help: "Concurrent HTTP connections.")
+        var connections: Int = 4
+
+        func run() async throws {
+            var options = SpanBenchmark.Options()
+            options.secondsPerEncoding = seconds
+            options.connections = connections
+            let showProgress = isatty(STDERR_FILENO) != 0
+            let benchmark = SpanBenchmark(options: options) { message in
                 if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
             }
             do {

@@ -41,6 +41,11 @@ final class BlockingHTTPConnection {
         return try readReply()
     }
 
+    func get(path: String) throws(CLIError) -> Reply {
+        try sendAll(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        return try readReply()
+    }
+
     private func sendAll(_ bytes: [UInt8]) throws(CLIError) {
         var offset = 0
         while offset < bytes.count {
