@@ -7,6 +7,20 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure obs on this machine (build with -c release).",
         subcommands: [Ingest.self, Spans.self]
     )
+
+    /// Runs a benchmark with progress on a terminal's stderr (quiet when piped) and prints
+    /// its report, or the failure as one line.
+    static func report(_ benchmark: (@escaping @Sendable (String) -> Void) async throws(CLIError) -> String) async throws {
+        let showProgress = isatty(STDERR_FILENO) != 0
+        do {
+            print(try await benchmark { message in
+                if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            }, terminator: "")
+        } catch {
+            FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }
 
 extension Bench {
@@ -45,15 +59,8 @@ extension Bench {
             options.udpSeconds = udpSeconds
             options.yardstickRows = yardstickRows
             options.keepData = keepData
-            let showProgress = isatty(STDERR_FILENO) != 0
-            let benchmark = IngestBenchmark(options: options) { message in
-                if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
-            }
-            do {
-                print(try await benchmark.run(), terminator: "")
-            } catch {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+            try await Bench.report { progress throws(CLIError) in
+                try await IngestBenchmark(options: options, progress: progress).run()
             }
         }
     }
@@ -75,15 +82,8 @@ extension Bench {
             var options = SpanBenchmark.Options()
             options.secondsPerEncoding = seconds
             options.connections = connections
-            let showProgress = isatty(STDERR_FILENO) != 0
-            let benchmark = SpanBenchmark(options: options) { message in
-                if showProgress { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
-            }
-            do {
-                print(try await benchmark.run(), terminator: "")
-            } catch {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+            try await Bench.report { progress throws(CLIError) in
+                try await SpanBenchmark(options: options, progress: progress).run()
             }
         }
     }
