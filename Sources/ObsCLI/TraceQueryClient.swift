@@ -31,6 +31,54 @@ public enum TraceQueryClient {
         }
     }
 
+    /// `obs query traces`: the API's `{"traces":[…]}`, from the daemon or built from the file.
+    public static func list(_ query: TraceQuery, from source: LogSource) async throws(CLIError) -> [UInt8] {
+        switch source {
+        case .database(let path):
+            do {
+                let database = try ObsDatabase.openReadOnly(at: path)
+                defer { try? database.close() }
+                return try await SQLiteTraceReader(database: database).traces(matching: query).jsonList.bytes
+            } catch {
+                throw CLIError("\(error)")
+            }
+        case .api(let base, let token):
+            var components = URLComponents(url: base.appendingPathComponent("api/v1/traces"), resolvingAgainstBaseURL: false)
+            var items = [URLQueryItem(name: "limit", value: String(query.limit))]
+            if let service = query.service { items.append(.init(name: "service", value: service)) }
+            if let minimum = query.minimumDurationNanoseconds { items.append(.init(name: "min_duration", value: "\(minimum)ns")) }
+            if query.errorsOnly { items.append(.init(name: "error", value: "true")) }
+            if let since = query.since { items.append(.init(name: "since", value: since.rfc3339)) }
+            if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
+            components?.queryItems = items
+            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
+            let (body, status) = try await HTTPGet.fetch(url, token: token)
+            guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))") }
+            return body
+        }
+    }
+
+    /// One line per trace, newest first.
+    public static func listTable(_ body: [UInt8]) throws(CLIError) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let traces = object["traces"] as? [[String: Any]] else {
+            throw CLIError("the traces answer is not the expected JSON")
+        }
+        guard !traces.isEmpty else { return "no traces matched\n" }
+        var lines = ["START                           DURATION      SPANS  ERR  TRACE ID                          ROOT"]
+        for trace in traces {
+            let duration = String(format: "%.1f ms", trace["duration_ms"] as? Double ?? 0)
+            let spans = String(trace["span_count"] as? Int ?? 0)
+            lines.append((trace["start"] as? String ?? "").padding(toLength: 32, withPad: " ", startingAt: 0)
+                + duration.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + spans.padding(toLength: 7, withPad: " ", startingAt: 0)
+                + (trace["error"] as? Bool == true ? "!" : " ").padding(toLength: 5, withPad: " ", startingAt: 0)
+                + (trace["trace_id"] as? String ?? "").padding(toLength: 34, withPad: " ", startingAt: 0)
+                + "\(trace["root_service"] as? String ?? ""): \(trace["root_name"] as? String ?? "")")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// A waterfall: one line per span in tree order — indented name and service, offset and
     /// duration, and a bar placed and scaled on the trace's time span; errors marked `!`, the
     /// critical path (the chain of latest-ending children from the root) marked `*`; each

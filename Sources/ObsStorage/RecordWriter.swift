@@ -17,7 +17,8 @@ public protocol LogReader: Sendable {
     func logs(matching query: LogQuery) async throws(StorageError) -> [LogRecord]
 }
 
-/// Reads one trace: its spans and the logs that carry its id.
+/// Reads traces: one with its spans and the logs that carry its id, or a list of summaries.
 public protocol TraceReader: Sendable {
     func trace(id: String) async throws(StorageError) -> (spans: [TraceSpan], logs: [LogRecord])
+    func traces(matching query: TraceQuery) async throws(StorageError) -> [TraceSummary]
 }

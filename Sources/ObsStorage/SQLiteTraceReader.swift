@@ -1,8 +1,8 @@
 import GRDB
 import ObsCore
 
-/// Reads a trace's spans through the index file (and the unindexed tail), and its logs
-/// through the log reader.
+/// Reads a trace's spans through the index file (and the unindexed tail), its logs through
+/// the log reader, and lists of recent traces.
 public struct SQLiteTraceReader: TraceReader {
     let database: ObsDatabase
 
@@ -10,11 +10,61 @@ public struct SQLiteTraceReader: TraceReader {
         self.database = database
     }
 
+    /// A bound on one answer, so a runaway trace cannot exhaust memory.
+    static let maximumSpans = 100_000
+
+    /// How many spans a trace list walks at most.
+    static let scanLimit = 200_000
+
     public func trace(id: String) async throws(StorageError) -> (spans: [TraceSpan], logs: [LogRecord]) {
         let traceID = id.lowercased()
-        let spans: [TraceSpan]
+        let spans = try await spans(of: traceID)
+        let logs = try await SQLiteLogReader(database: database).logs(matching: LogQuery(traceID: traceID, limit: LogQuery.maximumLimit))
+        return (spans, logs)
+    }
+
+    /// Newest traces first: walks the spans of the window newest-first (only the service's,
+    /// or only failed ones, when asked), and summarises each new trace it meets from all of
+    /// its spans until `limit` traces pass the filters. At most `scanLimit` spans are walked,
+    /// so a list over a busy window stays fast; narrow the window to look further back.
+    public func traces(matching query: TraceQuery) async throws(StorageError) -> [TraceSummary] {
+        let candidates: [String]
         do {
-            spans = try await database.reader.read { db in
+            candidates = try await database.reader.read { db in
+                var conditions: [String] = []
+                var arguments: [any DatabaseValueConvertible] = []
+                if let since = query.since { conditions.append("start_ns >= ?"); arguments.append(since.nanoseconds) }
+                if let until = query.until { conditions.append("start_ns < ?"); arguments.append(until.nanoseconds) }
+                if let service = query.service { conditions.append("service = ?"); arguments.append(service) }
+                if query.errorsOnly { conditions.append("status_code = 2") }
+                let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                let cursor = try String.fetchCursor(
+                    db, sql: "SELECT trace_id FROM spans \(whereClause) ORDER BY start_ns DESC LIMIT \(Self.scanLimit)",
+                    arguments: StatementArguments(arguments)
+                )
+                var seen = Set<String>()
+                var ordered: [String] = []
+                while let traceID = try cursor.next() {
+                    if seen.insert(traceID).inserted { ordered.append(traceID) }
+                }
+                return ordered
+            }
+        } catch {
+            throw database.storageError("listing traces", error)
+        }
+        var summaries: [TraceSummary] = []
+        let limit = max(1, min(query.limit, TraceQuery.maximumLimit))
+        for traceID in candidates where summaries.count < limit {
+            guard let summary = TraceSummary(spans: try await spans(of: traceID)) else { continue }
+            if let minimum = query.minimumDurationNanoseconds, summary.durationNanoseconds < minimum { continue }
+            summaries.append(summary)
+        }
+        return summaries
+    }
+
+    private func spans(of traceID: String) async throws(StorageError) -> [TraceSpan] {
+        do {
+            return try await database.reader.read { db in
                 var sql = """
                     SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
                            status_code, status_message, attributes, events
@@ -32,12 +82,7 @@ public struct SQLiteTraceReader: TraceReader {
         } catch {
             throw database.storageError("reading trace \(traceID)", error)
         }
-        let logs = try await SQLiteLogReader(database: database).logs(matching: LogQuery(traceID: traceID, limit: LogQuery.maximumLimit))
-        return (spans, logs)
     }
-
-    /// A bound on one answer, so a runaway trace cannot exhaust memory.
-    static let maximumSpans = 100_000
 }
 
 /// The mapping between a `spans` row and a `TraceSpan`.

@@ -7,7 +7,7 @@ import ObsServer
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask obs questions.",
-        subcommands: [Logs.self, Trace.self]
+        subcommands: [Logs.self, Trace.self, Traces.self]
     )
 }
 
@@ -107,6 +107,48 @@ extension Query {
             do {
                 let body = try await TraceQueryClient.fetch(id, from: try common.source())
                 let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.table(body)
+                FileHandle.standardOutput.write(Data(text.utf8))
+            } catch let error as CLIError {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension Query {
+    struct Traces: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent traces, one line each, newest first.")
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Option(name: .long, help: "Only traces with a span of this service.")
+        var service: String?
+
+        @Option(name: .customLong("min-duration"), help: "Only traces at least this long (500ms, 2s; a bare number is ms).")
+        var minDuration: String?
+
+        @Flag(name: .long, help: "Only traces with an error span.")
+        var error = false
+
+        @Option(name: .long, help: "At most this many traces (default 20, at most 1000).")
+        var limit: Int?
+
+        func run() async throws {
+            let parameters: [String: String?] = [
+                "service": service, "min_duration": minDuration, "error": error ? "true" : nil,
+                "since": common.since, "until": common.until, "limit": limit.map(String.init),
+            ]
+            let query: TraceQuery
+            switch TraceQueryParameters.parse({ parameters[$0] ?? nil }, now: Timestamp.now()) {
+            case .success(let parsed): query = parsed
+            case .failure(let invalid): throw ValidationError(invalid.message)
+            }
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for traces") }
+            do {
+                let body = try await TraceQueryClient.list(query, from: try common.source())
+                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.listTable(body)
                 FileHandle.standardOutput.write(Data(text.utf8))
             } catch let error as CLIError {
                 FileHandle.standardError.write(Data("obs: \(error)\n".utf8))

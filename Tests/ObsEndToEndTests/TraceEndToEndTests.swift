@@ -61,6 +61,17 @@ struct TraceEndToEndTests {
             #expect(orphanLine.contains("(orphan: parent ffffffffffffffff not stored)"))
             #expect(table.stdout.contains("logs of the trace outside its stored spans:"))
 
+            let list = try ObsBinary.run(["query", "traces", "--url", daemon.baseURL.absoluteString, "--error", "--format", "json"])
+            let listed = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
+            let summaries = try #require(listed?["traces"] as? [[String: Any]])
+            #expect(summaries.map { $0["trace_id"] as? String } == [trace])
+            #expect(summaries.first?["span_count"] as? Int == 4)
+            #expect(summaries.first?["root_name"] as? String == "GET /checkout")
+            let listTable = try ObsBinary.run(["query", "traces", "--url", daemon.baseURL.absoluteString, "--min-duration", "100ms", "--format", "table"])
+            #expect(listTable.stdout.contains("gateway: GET /checkout"))
+            let badList = try await HTTPClient.get(URL(string: daemon.baseURL.absoluteString + "/api/v1/traces?error=maybe")!)
+            #expect(badList.status == 400)
+
             let missing = try ObsBinary.run(["query", "trace", "0000000000000000000000000000abcd", "--url", daemon.baseURL.absoluteString])
             #expect(missing.status != 0)
             #expect(missing.stderr.contains("no spans or logs carry trace id"))

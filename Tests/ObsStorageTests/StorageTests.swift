@@ -285,3 +285,39 @@ struct SpanStorageTests {
         }
     }
 }
+
+@Suite("Trace lists")
+struct TraceListTests {
+    func span(_ trace: Character, _ id: String, parent: String? = nil, service: String, start: Int64, ms: Int64, error: Bool = false) -> TraceSpan {
+        TraceSpan(traceID: String(repeating: trace, count: 32), spanID: id, parentSpanID: parent, service: service, name: "op-\(service)",
+                  start: Timestamp(nanoseconds: start * 1_000_000_000), durationNanoseconds: ms * 1_000_000, status: error ? .error : .unset)
+    }
+
+    @Test("newest first, one summary per trace, filtered by service, errors and duration")
+    func lists() async throws {
+        try await withDatabase { database, _ in
+            try await SQLiteRecordWriter(database: database).write(logs: [], spans: [
+                span("a", "000000000000000a", service: "gateway", start: 10, ms: 100),
+                span("a", "000000000000000b", parent: "000000000000000a", service: "cart", start: 10, ms: 40),
+                span("b", "00000000000000c1", service: "gateway", start: 20, ms: 2500),
+                span("b", "00000000000000c2", parent: "00000000000000c1", service: "payment", start: 21, ms: 900, error: true),
+                span("c", "00000000000000d1", service: "search", start: 30, ms: 5),
+            ])
+            _ = try await database.catchUpIndexes(maxRows: 100)
+            let reader = SQLiteTraceReader(database: database)
+            let all = try await reader.traces(matching: TraceQuery())
+            #expect(all.map { $0.traceID.first } == ["c", "b", "a"])
+            let b = try #require(all.first { $0.traceID.first == "b" })
+            #expect(b.rootService == "gateway")
+            #expect(b.spanCount == 2)
+            #expect(b.hasError)
+            #expect(b.durationNanoseconds == 2_500_000_000)
+            #expect(b.services == ["gateway", "payment"])
+            #expect(try await reader.traces(matching: TraceQuery(service: "cart")).map { $0.traceID.first } == ["a"])
+            #expect(try await reader.traces(matching: TraceQuery(errorsOnly: true)).map { $0.traceID.first } == ["b"])
+            #expect(try await reader.traces(matching: TraceQuery(minimumDurationNanoseconds: 50_000_000)).map { $0.traceID.first } == ["b", "a"])
+            #expect(try await reader.traces(matching: TraceQuery(limit: 1)).count == 1)
+            #expect(try await reader.traces(matching: TraceQuery(since: Timestamp(nanoseconds: 15_000_000_000), until: Timestamp(nanoseconds: 25_000_000_000))).map { $0.traceID.first } == ["b"])
+        }
+    }
+}

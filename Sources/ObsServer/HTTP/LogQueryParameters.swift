@@ -5,6 +5,10 @@ import ObsCore
 public enum LogQueryParameters {
     public struct Invalid: Error, Sendable {
         public var message: String
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 
     public static func parse(_ get: (String) -> String?, now: Timestamp) -> Result<LogQuery, Invalid> {

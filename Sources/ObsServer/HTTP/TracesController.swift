@@ -3,12 +3,31 @@ import ObsCore
 import ObsStorage
 
 /// `GET /api/v1/traces/{id}`: the trace's spans in tree order and the logs that carry its id.
+/// `GET /api/v1/traces`: recent traces, one summary each (service, min_duration, error,
+/// since, until, limit).
 struct TracesController: Sendable {
     let reader: any TraceReader
 
     func register(with router: Router<BasicRequestContext>) {
         router.get("/api/v1/traces/:id") { _, context in
             await trace(context.parameters.get("id") ?? "")
+        }
+        router.get("/api/v1/traces") { request, _ in
+            await list(request)
+        }
+    }
+
+    func list(_ request: Request) async -> Response {
+        let parameters = request.uri.queryParameters
+        let query: TraceQuery
+        switch TraceQueryParameters.parse({ parameters.get($0) }, now: Timestamp.now()) {
+        case .success(let parsed): query = parsed
+        case .failure(let invalid): return JSONResponse.error(.badRequest, invalid.message)
+        }
+        do {
+            return JSONResponse.make(.ok, try await reader.traces(matching: query).jsonList)
+        } catch {
+            return JSONResponse.error(.internalServerError, "\(error)")
         }
     }
 
