@@ -108,23 +108,44 @@ public struct OTLPProtobufDecoder: Sendable {
         return LogRecord.unknownService
     }
 
+    /// Attributes as one JSON object, written in a single pass.
     static func object(_ attributes: [Opentelemetry_Proto_Common_V1_KeyValue]) -> String {
-        OTLPJSONValue.object(attributes.map { ($0.key, json($0.value)) })
+        guard !attributes.isEmpty else { return "{}" }
+        var writer = JSONWriter(capacity: 48 * attributes.count)
+        write(attributes, into: &writer)
+        return writer.string
     }
 
     /// An AnyValue as plain JSON, the same text the JSON decoder writes for it.
     static func json(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String {
         var writer = JSONWriter()
+        write(value, into: &writer)
+        return writer.string
+    }
+
+    private static func write(_ attributes: [Opentelemetry_Proto_Common_V1_KeyValue], into writer: inout JSONWriter) {
+        writer.beginObject()
+        for pair in attributes {
+            writer.key(pair.key)
+            write(pair.value, into: &writer)
+        }
+        writer.endObject()
+    }
+
+    private static func write(_ value: Opentelemetry_Proto_Common_V1_AnyValue, into writer: inout JSONWriter) {
         switch value.value {
         case .stringValue(let text): writer.string(text)
         case .boolValue(let flag): writer.bool(flag)
         case .intValue(let number): writer.raw(String(number))
         case .doubleValue(let number): writer.double(number)
-        case .arrayValue(let array): writer.raw("[" + array.values.map(json).joined(separator: ",") + "]")
-        case .kvlistValue(let list): writer.raw(object(list.values))
+        case .arrayValue(let array):
+            writer.beginArray()
+            for element in array.values { write(element, into: &writer) }
+            writer.endArray()
+        case .kvlistValue(let list):
+            if list.values.isEmpty { writer.raw("{}") } else { write(list.values, into: &writer) }
         case .bytesValue(let bytes): writer.string(bytes.base64EncodedString())
         case nil: writer.null()
         }
-        return writer.string
     }
 }
