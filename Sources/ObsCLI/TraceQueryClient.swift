@@ -58,6 +58,48 @@ public enum TraceQueryClient {
         }
     }
 
+    /// `obs query services`: the API's `{"edges":[…]}`, from the daemon or built from the file.
+    public static func services(since: Timestamp?, until: Timestamp?, from source: LogSource) async throws(CLIError) -> [UInt8] {
+        switch source {
+        case .database(let path):
+            do {
+                let database = try ObsDatabase.openReadOnly(at: path)
+                defer { try? database.close() }
+                return try await SQLiteTraceReader(database: database).services(since: since, until: until).jsonList.bytes
+            } catch {
+                throw CLIError("\(error)")
+            }
+        case .api(let base, let token):
+            var components = URLComponents(url: base.appendingPathComponent("api/v1/services"), resolvingAgainstBaseURL: false)
+            var items: [URLQueryItem] = []
+            if let since { items.append(.init(name: "since", value: since.rfc3339)) }
+            if let until { items.append(.init(name: "until", value: until.rfc3339)) }
+            components?.queryItems = items.isEmpty ? nil : items
+            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
+            let (body, status) = try await HTTPGet.fetch(url, token: token)
+            guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))") }
+            return body
+        }
+    }
+
+    /// One line per caller → callee edge.
+    public static func servicesTable(_ body: [UInt8]) throws(CLIError) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let edges = object["edges"] as? [[String: Any]] else {
+            throw CLIError("the services answer is not the expected JSON")
+        }
+        guard !edges.isEmpty else { return "no calls between services in the window\n" }
+        var lines = ["CALLER → CALLEE                             CALLS    ERRORS   P95"]
+        for edge in edges {
+            let pair = "\(edge["caller"] as? String ?? "?") → \(edge["callee"] as? String ?? "?")"
+            lines.append(pair.padding(toLength: 44, withPad: " ", startingAt: 0)
+                + String(edge["calls"] as? Int ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(edge["errors"] as? Int ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: "%.1f ms", edge["p95_ms"] as? Double ?? 0))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// One line per trace, newest first.
     public static func listTable(_ body: [UInt8]) throws(CLIError) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],

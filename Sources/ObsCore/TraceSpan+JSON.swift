@@ -16,6 +16,7 @@ extension TraceSpan {
         extra(&json)
         json.key("attributes"); json.raw(attributes)
         json.key("events"); json.raw(events)
+        if links != "[]" { json.key("links"); json.raw(links) }
         json.endObject()
     }
 }

@@ -16,11 +16,14 @@ public struct TraceSpan: Sendable, Equatable {
     public var attributes: String
     /// A JSON array text of events as sent.
     public var events: String
+    /// A JSON array text of links to other spans: `{"trace_id","span_id","attributes"}`.
+    public var links: String
 
     public init(
         traceID: String, spanID: String, parentSpanID: String? = nil, service: String = LogRecord.unknownService,
         name: String, kind: SpanKind = .internal, start: Timestamp, durationNanoseconds: Int64,
-        status: SpanStatus = .unset, statusMessage: String? = nil, attributes: String = "{}", events: String = "[]"
+        status: SpanStatus = .unset, statusMessage: String? = nil, attributes: String = "{}", events: String = "[]",
+        links: String = "[]"
     ) {
         self.traceID = traceID
         self.spanID = spanID
@@ -34,6 +37,7 @@ public struct TraceSpan: Sendable, Equatable {
         self.statusMessage = statusMessage
         self.attributes = attributes
         self.events = events
+        self.links = links
     }
 
     public var durationMs: Double { Double(durationNanoseconds) / 1e6 }

@@ -21,4 +21,6 @@ public protocol LogReader: Sendable {
 public protocol TraceReader: Sendable {
     func trace(id: String) async throws(StorageError) -> (spans: [TraceSpan], logs: [LogRecord])
     func traces(matching query: TraceQuery) async throws(StorageError) -> [TraceSummary]
+    /// The service graph of spans that started in [since, until).
+    func services(since: Timestamp?, until: Timestamp?) async throws(StorageError) -> [ServiceEdge]
 }

@@ -19,8 +19,8 @@ public struct SQLiteRecordWriter: RecordWriter {
 
     static let insertSpan = """
         INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
-                           status_code, status_message, attributes, events)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           status_code, status_message, attributes, events, links)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     public func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError) {
@@ -76,6 +76,7 @@ public struct SQLiteRecordWriter: RecordWriter {
         bindText(handle, 10, span.statusMessage)
         bindText(handle, 11, span.attributes)
         bindText(handle, 12, span.events)
+        bindText(handle, 13, span.links)
     }
 
     /// Binds a record to the parameters of `insertLog`.

@@ -62,12 +62,34 @@ public struct SQLiteTraceReader: TraceReader {
         return summaries
     }
 
+    /// Walks at most `scanLimit` of the window's newest spans (a parent outside them is not
+    /// seen, so its call is not counted).
+    public func services(since: Timestamp?, until: Timestamp?) async throws(StorageError) -> [ServiceEdge] {
+        do {
+            let spans = try await database.reader.read { db in
+                var conditions: [String] = []
+                var arguments: [any DatabaseValueConvertible] = []
+                if let since { conditions.append("start_ns >= ?"); arguments.append(since.nanoseconds) }
+                if let until { conditions.append("start_ns < ?"); arguments.append(until.nanoseconds) }
+                let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                return try Row.fetchAll(db, sql: """
+                    SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
+                           status_code, status_message, '{}', '[]', '[]'
+                    FROM spans \(whereClause) ORDER BY start_ns DESC LIMIT \(Self.scanLimit)
+                    """, arguments: StatementArguments(arguments)).map(SpanRow.span(from:))
+            }
+            return ServiceEdge.graph(spans)
+        } catch {
+            throw database.storageError("building the service graph", error)
+        }
+    }
+
     private func spans(of traceID: String) async throws(StorageError) -> [TraceSpan] {
         do {
             return try await database.reader.read { db in
                 var sql = """
                     SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
-                           status_code, status_message, attributes, events
+                           status_code, status_message, attributes, events, links
                     FROM spans WHERE trace_id = ?
                     """
                 var arguments: [any DatabaseValueConvertible] = [traceID]
@@ -92,7 +114,7 @@ enum SpanRow {
             traceID: row[0], spanID: row[1], parentSpanID: row[2], service: row[3], name: row[4],
             kind: SpanKind(rawValue: row[5]) ?? .unspecified, start: Timestamp(nanoseconds: row[6]),
             durationNanoseconds: row[7], status: SpanStatus(rawValue: row[8]) ?? .unset, statusMessage: row[9],
-            attributes: row[10], events: row[11]
+            attributes: row[10], events: row[11], links: row[12]
         )
     }
 }

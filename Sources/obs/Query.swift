@@ -7,7 +7,7 @@ import ObsServer
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask obs questions.",
-        subcommands: [Logs.self, Trace.self, Traces.self]
+        subcommands: [Logs.self, Trace.self, Traces.self, Services.self]
     )
 }
 
@@ -149,6 +149,37 @@ extension Query {
             do {
                 let body = try await TraceQueryClient.list(query, from: try common.source())
                 let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.listTable(body)
+                FileHandle.standardOutput.write(Data(text.utf8))
+            } catch let error as CLIError {
+                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension Query {
+    struct Services: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The service graph: caller → callee calls, errors and p95 from spans.")
+
+        @OptionGroup var common: CommonQueryOptions
+
+        func run() async throws {
+            let now = Timestamp.now()
+            func bound(_ text: String?, _ name: String) throws -> Timestamp? {
+                guard let text else { return nil }
+                guard let time = Timestamp.parseQueryTime(text, now: now) else {
+                    throw ValidationError("--\(name) \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
+                }
+                return time
+            }
+            let since = try bound(common.since, "since")
+            let until = try bound(common.until, "until")
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for services") }
+            do {
+                let body = try await TraceQueryClient.services(since: since, until: until, from: try common.source())
+                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.servicesTable(body)
                 FileHandle.standardOutput.write(Data(text.utf8))
             } catch let error as CLIError {
                 FileHandle.standardError.write(Data("obs: \(error)\n".utf8))

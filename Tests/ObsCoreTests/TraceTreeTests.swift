@@ -36,3 +36,25 @@ struct TraceTreeTests {
         #expect(cycle.entries.map(\.span.spanID).sorted() == ["p", "q"])
     }
 }
+
+@Suite("Service graph")
+struct ServiceGraphTests {
+    @Test("calls across services, with errors and an exact p95; same-service children are not calls")
+    func edges() {
+        var spans: [TraceSpan] = []
+        for index in 0..<20 {
+            let trace = String(repeating: index % 2 == 0 ? "a" : "b", count: 30) + String(format: "%02d", index)
+            spans.append(TraceSpan(traceID: trace, spanID: "0000000000000001", service: "gateway", name: "root",
+                                   start: Timestamp(nanoseconds: 0), durationNanoseconds: 100))
+            spans.append(TraceSpan(traceID: trace, spanID: "0000000000000002", parentSpanID: "0000000000000001", service: "cart",
+                                   name: "call", start: Timestamp(nanoseconds: 1), durationNanoseconds: Int64(index + 1) * 1_000_000,
+                                   status: index == 3 ? .error : .unset))
+            spans.append(TraceSpan(traceID: trace, spanID: "0000000000000003", parentSpanID: "0000000000000002", service: "cart",
+                                   name: "inner", start: Timestamp(nanoseconds: 2), durationNanoseconds: 1))
+        }
+        // A child whose parent is not among the spans is not an edge.
+        spans.append(TraceSpan(traceID: String(repeating: "c", count: 32), spanID: "0000000000000009", parentSpanID: "00000000000000ff",
+                               service: "search", name: "x", start: Timestamp(nanoseconds: 0), durationNanoseconds: 1))
+        #expect(ServiceEdge.graph(spans) == [ServiceEdge(caller: "gateway", callee: "cart", calls: 20, errors: 1, p95Milliseconds: 19)])
+    }
+}

@@ -69,6 +69,13 @@ struct TraceEndToEndTests {
             #expect(summaries.first?["root_name"] as? String == "GET /checkout")
             let listTable = try ObsBinary.run(["query", "traces", "--url", daemon.baseURL.absoluteString, "--min-duration", "100ms", "--format", "table"])
             #expect(listTable.stdout.contains("gateway: GET /checkout"))
+            let graph = try ObsBinary.run(["query", "services", "--url", daemon.baseURL.absoluteString, "--format", "json"])
+            let edges = try #require((try JSONSerialization.jsonObject(with: Data(graph.stdout.utf8)) as? [String: Any])?["edges"] as? [[String: Any]])
+            #expect(edges.map { "\($0["caller"] as? String ?? "")→\($0["callee"] as? String ?? "")" } == ["checkout→payment", "gateway→checkout"])
+            #expect(edges.first?["errors"] as? Int == 1)
+            #expect(edges.first?["p95_ms"] as? Double == 80)
+            let graphTable = try ObsBinary.run(["query", "services", "--url", daemon.baseURL.absoluteString, "--format", "table"])
+            #expect(graphTable.stdout.contains("gateway → checkout"))
             let badList = try await HTTPClient.get(URL(string: daemon.baseURL.absoluteString + "/api/v1/traces?error=maybe")!)
             #expect(badList.status == 400)
 

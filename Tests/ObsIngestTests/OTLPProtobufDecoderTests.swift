@@ -59,6 +59,11 @@ struct OTLPProtobufDecoderTests {
         event.timeUnixNano = 1_795_618_230_640_000_000
         event.attributes = [kv("n", .intValue(2))]
         span.events = [event]
+        var link = Opentelemetry_Proto_Trace_V1_Span.Link()
+        link.traceID = Data((0..<16).map { UInt8(0xF0 - $0) })
+        link.spanID = Data((0..<8).map { UInt8($0 + 0xC0) })
+        link.attributes = [kv("reason", .stringValue("batch"))]
+        span.links = [link]
         span.status.code = .error
         span.status.message = "boom"
         var request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest()
@@ -82,6 +87,7 @@ struct OTLPProtobufDecoderTests {
              "parentSpanId":"b0b1b2b3b4b5b6b7","name":"GET /x","kind":3,"startTimeUnixNano":"1795618230637054537",
              "endTimeUnixNano":1795618230656556255,"attributes":\(attributesJSON),
              "events":[{"timeUnixNano":"1795618230640000000","name":"retry","attributes":[{"key":"n","value":{"intValue":"2"}}]}],
+             "links":[{"traceId":"F0EFEEEDECEBEAE9E8E7E6E5E4E3E2E1","spanId":"c0c1c2c3c4c5c6c7","attributes":[{"key":"reason","value":{"stringValue":"batch"}}]}],
              "status":{"code":2,"message":"boom"}}]}]}]}
             """
         let fromProtobuf = try OTLPProtobufDecoder().decodeTraces(Data(try request.serializedBytes() as [UInt8]))
@@ -89,6 +95,7 @@ struct OTLPProtobufDecoderTests {
         #expect(fromProtobuf.rejected == 0 && fromJSON.rejected == 0)
         #expect(fromProtobuf.records == fromJSON.records)
         let decoded = try #require(fromJSON.records.first)
+        #expect(decoded.links == #"[{"trace_id":"f0efeeedecebeae9e8e7e6e5e4e3e2e1","span_id":"c0c1c2c3c4c5c6c7","attributes":{"reason":"batch"}}]"#)
         #expect(decoded.attributes == #"{"s":"text \"quoted\"","b":true,"i":9007199254740993,"d":12.5,"whole":3,"a":["x"],"kv":{"nested":-7},"bytes":"AQL/"}"#)
 
         var log = Opentelemetry_Proto_Logs_V1_LogRecord()

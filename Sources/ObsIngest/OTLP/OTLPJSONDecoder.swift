@@ -130,6 +130,21 @@ public struct OTLPJSONDecoder: Sendable {
                     events.append(OTLPJSONValue.event(name: name, time: time, attributes: attributes))
                 }
                 span.events = "[" + events.joined(separator: ",") + "]"
+            case "links":
+                var links: [String] = []
+                try s.forEachElement(depth: 8) { (s: inout JSONScanner, _: Int) throws(JSONSyntaxError) in
+                    var traceID = "", spanID = "", attributes = "{}"
+                    try s.forEachMember(depth: 9) { (s: inout JSONScanner, key: String, _: Range<Int>) throws(JSONSyntaxError) in
+                        switch key {
+                        case "traceId", "trace_id": traceID = try s.readString()
+                        case "spanId", "span_id": spanID = try s.readString()
+                        case "attributes": attributes = OTLPJSONValue.object(try OTLPJSONValue.keyValues(&s, depth: 10))
+                        default: try s.skipValue(depth: 10)
+                        }
+                    }
+                    links.append(OTLPJSONValue.link(traceID: traceID, spanID: spanID, attributes: attributes))
+                }
+                span.links = "[" + links.joined(separator: ",") + "]"
             default: try s.skipValue(depth: 8)
             }
         }

@@ -40,6 +40,17 @@ enum OTLPJSONValue {
         return writer.string
     }
 
+    /// A span link as stored: `{"trace_id":…,"span_id":…,"attributes":{…}}`, ids lowercase hex.
+    static func link(traceID: String, spanID: String, attributes: String) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("trace_id"); writer.string(traceID.lowercased())
+        writer.key("span_id"); writer.string(spanID.lowercased())
+        writer.key("attributes"); writer.raw(attributes)
+        writer.endObject()
+        return writer.string
+    }
+
     static func object(_ pairs: [(key: String, json: String)]) -> String {
         guard !pairs.isEmpty else { return "{}" }
         var writer = JSONWriter()

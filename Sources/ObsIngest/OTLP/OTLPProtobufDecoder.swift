@@ -40,6 +40,9 @@ public struct OTLPProtobufDecoder: Sendable {
                     fields.events = "[" + span.events.map {
                         OTLPJSONValue.event(name: $0.name, time: $0.timeUnixNano, attributes: Self.object($0.attributes))
                     }.joined(separator: ",") + "]"
+                    fields.links = "[" + span.links.map {
+                        OTLPJSONValue.link(traceID: Self.hex($0.traceID), spanID: Self.hex($0.spanID), attributes: Self.object($0.attributes))
+                    }.joined(separator: ",") + "]"
                     switch fields.validated(service: service) {
                     case .success(let record): outcome.records.append(record)
                     case .failure(let rejection): outcome.reject(rejection.message)

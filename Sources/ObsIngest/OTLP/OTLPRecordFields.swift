@@ -16,6 +16,7 @@ struct OTLPSpanFields {
     var statusMessage = ""
     var attributes = "{}"
     var events = "[]"
+    var links = "[]"
 
     func validated(service: String) -> Result<TraceSpan, OTLPRejection> {
         let label = "span \(spanID.isEmpty ? "?" : spanID) (\"\(name)\")"
@@ -38,7 +39,7 @@ struct OTLPSpanFields {
             traceID: traceID.lowercased(), spanID: spanID.lowercased(),
             parentSpanID: parentSpanID.isEmpty ? nil : parentSpanID.lowercased(), service: service, name: name, kind: kind,
             start: Timestamp(nanoseconds: Int64(start)), durationNanoseconds: Int64(end - start), status: status,
-            statusMessage: statusMessage.isEmpty ? nil : statusMessage, attributes: attributes, events: events
+            statusMessage: statusMessage.isEmpty ? nil : statusMessage, attributes: attributes, events: events, links: links
         ))
     }
 }

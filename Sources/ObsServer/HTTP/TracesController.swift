@@ -4,7 +4,7 @@ import ObsStorage
 
 /// `GET /api/v1/traces/{id}`: the trace's spans in tree order and the logs that carry its id.
 /// `GET /api/v1/traces`: recent traces, one summary each (service, min_duration, error,
-/// since, until, limit).
+/// since, until, limit). `GET /api/v1/services`: the service graph (since, until).
 struct TracesController: Sendable {
     let reader: any TraceReader
 
@@ -14,6 +14,26 @@ struct TracesController: Sendable {
         }
         router.get("/api/v1/traces") { request, _ in
             await list(request)
+        }
+        router.get("/api/v1/services") { request, _ in
+            await services(request)
+        }
+    }
+
+    func services(_ request: Request) async -> Response {
+        let parameters = request.uri.queryParameters
+        var bounds: [String: Timestamp] = [:]
+        for name in ["since", "until"] {
+            guard let text = parameters.get(name), !text.isEmpty else { continue }
+            guard let time = Timestamp.parseQueryTime(text, now: Timestamp.now()) else {
+                return JSONResponse.error(.badRequest, "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
+            }
+            bounds[name] = time
+        }
+        do {
+            return JSONResponse.make(.ok, try await reader.services(since: bounds["since"], until: bounds["until"]).jsonList)
+        } catch {
+            return JSONResponse.error(.internalServerError, "\(error)")
         }
     }
 
