@@ -129,6 +129,8 @@ struct OTLPEndToEndTests {
             let badProtobuf = try await HTTPClient.post(traces, body: Data([0xFF, 0xFF, 0xFF]), headers: ["Content-Type": "application/x-protobuf"])
             #expect(badProtobuf.status == 400)
             #expect(try await HTTPClient.post(traces, body: Data("x".utf8), headers: ["Content-Type": "text/plain"]).status == 415)
+            let huge = try await HTTPClient.post(traces, body: Data(repeating: 0x0A, count: 20 * 1024 * 1024), headers: ["Content-Type": "application/x-protobuf"])
+            #expect(huge.status == 413)
         }
     }
 }
