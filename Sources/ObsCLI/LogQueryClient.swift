@@ -35,11 +35,7 @@ public enum LogQueryClient {
             if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
             components?.queryItems = items
             guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            let (body, status) = try await HTTPGet.fetch(url, token: token)
-            guard status == 200 else {
-                throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))")
-            }
-            return try APILogDecoder.decode(body)
+            return try APILogDecoder.decode(try await HTTPGet.body(url, token: token))
         }
     }
 }
@@ -54,6 +50,13 @@ enum HTTPGet {
         } catch {
             throw CLIError("cannot reach \(url.scheme ?? "http")://\(url.host ?? ""):\(url.port ?? 80): \(error.localizedDescription) (is `obs serve` running? --db PATH reads the file directly)")
         }
+    }
+
+    /// The body of a 200 answer; any other status becomes the server's error as one line.
+    static func body(_ url: URL, token: String?) async throws(CLIError) -> [UInt8] {
+        let (body, status) = try await fetch(url, token: token)
+        guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(errorMessage(body))") }
+        return body
     }
 
     static func errorMessage(_ body: [UInt8]) -> String {

@@ -23,11 +23,7 @@ public enum TraceQueryClient {
             }
         case .api(let base, let token):
             let url = base.appendingPathComponent("api/v1/traces").appendingPathComponent(id)
-            let (body, status) = try await HTTPGet.fetch(url, token: token)
-            guard status == 200 else {
-                throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))")
-            }
-            return body
+            return try await HTTPGet.body(url, token: token)
         }
     }
 
@@ -52,9 +48,7 @@ public enum TraceQueryClient {
             if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
             components?.queryItems = items
             guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            let (body, status) = try await HTTPGet.fetch(url, token: token)
-            guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))") }
-            return body
+            return try await HTTPGet.body(url, token: token)
         }
     }
 
@@ -76,9 +70,7 @@ public enum TraceQueryClient {
             if let until { items.append(.init(name: "until", value: until.rfc3339)) }
             components?.queryItems = items.isEmpty ? nil : items
             guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            let (body, status) = try await HTTPGet.fetch(url, token: token)
-            guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))") }
-            return body
+            return try await HTTPGet.body(url, token: token)
         }
     }
 

@@ -10,19 +10,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.nanoseconds = nanoseconds
     }
 
-    public init(seconds: Double) {
-        self.nanoseconds = Int64((seconds * 1e9).rounded())
-    }
-
     public static let earliest = Timestamp(nanoseconds: 0)
     public static let latest = Timestamp(nanoseconds: .max)
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.nanoseconds < rhs.nanoseconds
-    }
-
-    public var secondsSinceEpoch: Double {
-        Double(nanoseconds) / 1e9
     }
 
     public func adding(nanoseconds delta: Int64) -> Timestamp {

@@ -115,7 +115,8 @@ public struct LogRecordDecoder: Sendable {
             let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
             return "\"" + shown + "\""
         }
-        let rawText = scanner.text(value.range)
+        // Made only by the branches that need it: most fields never do.
+        var rawText: String { scanner.text(value.range) }
         switch field {
         case .time:
             let result: Result<Timestamp, TimestampError>

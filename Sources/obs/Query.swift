@@ -39,6 +39,16 @@ struct CommonQueryOptions: ParsableArguments {
         return parsed
     }
 
+    /// Prints what `produce` returns, or its failure as one line on stderr with exit 1.
+    func emit(_ produce: () async throws -> String) async throws {
+        do {
+            FileHandle.standardOutput.write(Data(try await produce().utf8))
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
     func source() throws -> LogSource {
         if let db { return .database(path: db) }
         let text = url ?? ProcessInfo.processInfo.environment["OBS_URL"] ?? "http://127.0.0.1:4318"
@@ -81,12 +91,8 @@ extension Query {
             case .failure(let invalid): throw ValidationError(invalid.message)
             }
             let format = try common.outputFormat()
-            do {
-                let records = try await LogQueryClient.fetch(query, from: try common.source())
-                FileHandle.standardOutput.write(Data(LogRecordPrinter.render(records, as: format).utf8))
-            } catch let error as CLIError {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+            try await common.emit {
+                LogRecordPrinter.render(try await LogQueryClient.fetch(query, from: try common.source()), as: format)
             }
         }
     }
@@ -104,13 +110,9 @@ extension Query {
         func run() async throws {
             let format = try common.outputFormat()
             guard format == .json || format == .table else { throw ValidationError("--format must be table or json for a trace") }
-            do {
+            try await common.emit {
                 let body = try await TraceQueryClient.fetch(id, from: try common.source())
-                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.table(body)
-                FileHandle.standardOutput.write(Data(text.utf8))
-            } catch let error as CLIError {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+                return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.table(body)
             }
         }
     }
@@ -146,13 +148,9 @@ extension Query {
             }
             let format = try common.outputFormat()
             guard format == .json || format == .table else { throw ValidationError("--format must be table or json for traces") }
-            do {
+            try await common.emit {
                 let body = try await TraceQueryClient.list(query, from: try common.source())
-                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.listTable(body)
-                FileHandle.standardOutput.write(Data(text.utf8))
-            } catch let error as CLIError {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+                return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.listTable(body)
             }
         }
     }
@@ -165,25 +163,17 @@ extension Query {
         @OptionGroup var common: CommonQueryOptions
 
         func run() async throws {
-            let now = Timestamp.now()
-            func bound(_ text: String?, _ name: String) throws -> Timestamp? {
-                guard let text else { return nil }
-                guard let time = Timestamp.parseQueryTime(text, now: now) else {
-                    throw ValidationError("--\(name) \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
-                }
-                return time
+            let parameters = ["since": common.since, "until": common.until]
+            let since: Timestamp?, until: Timestamp?
+            switch LogQueryParameters.timeBounds({ parameters[$0] ?? nil }, now: Timestamp.now()) {
+            case .success(let bounds): (since, until) = bounds
+            case .failure(let invalid): throw ValidationError(invalid.message)
             }
-            let since = try bound(common.since, "since")
-            let until = try bound(common.until, "until")
             let format = try common.outputFormat()
             guard format == .json || format == .table else { throw ValidationError("--format must be table or json for services") }
-            do {
+            try await common.emit {
                 let body = try await TraceQueryClient.services(since: since, until: until, from: try common.source())
-                let text = format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.servicesTable(body)
-                FileHandle.standardOutput.write(Data(text.utf8))
-            } catch let error as CLIError {
-                FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-                throw ExitCode(1)
+                return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.servicesTable(body)
             }
         }
     }

@@ -56,16 +56,8 @@ struct IngestController: Sendable {
         do {
             body = try await bodyReader.read(request)
         } catch let failure as RequestBodyReader.Failure {
-            switch failure {
-            case .tooLarge(let limit, let decompressed):
-                metrics.bodiesTooLarge.increment()
-                return JSONResponse.error(.contentTooLarge,
-                    "the body is larger than the \(limit)-byte limit\(decompressed ? " once decompressed" : "") (limits.max_body_bytes)")
-            case .unsupportedEncoding(let encoding):
-                return JSONResponse.error(.unsupportedMediaType, "content encoding \"\(encoding)\" is not supported; use gzip or none")
-            case .invalidCompression(let reason):
-                return JSONResponse.error(.badRequest, "the body could not be decompressed: \(reason)")
-            }
+            if case .tooLarge = failure { metrics.bodiesTooLarge.increment() }
+            return JSONResponse.error(failure.status, failure.message)
         } catch {
             return JSONResponse.error(.badRequest, "the body could not be read: \(error)")
         }

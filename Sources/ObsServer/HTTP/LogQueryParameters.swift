@@ -11,6 +11,19 @@ public enum LogQueryParameters {
         }
     }
 
+    /// `since` and `until`: RFC 3339, epoch seconds, or a duration ago; shared by every query.
+    public static func timeBounds(_ get: (String) -> String?, now: Timestamp) -> Result<(since: Timestamp?, until: Timestamp?), Invalid> {
+        var bounds: (since: Timestamp?, until: Timestamp?) = (nil, nil)
+        for name in ["since", "until"] {
+            guard let text = get(name), !text.isEmpty else { continue }
+            guard let time = Timestamp.parseQueryTime(text, now: now) else {
+                return .failure(Invalid(message: "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)"))
+            }
+            if name == "since" { bounds.since = time } else { bounds.until = time }
+        }
+        return .success(bounds)
+    }
+
     public static func parse(_ get: (String) -> String?, now: Timestamp) -> Result<LogQuery, Invalid> {
         var query = LogQuery()
         query.service = get("service").flatMap { $0.isEmpty ? nil : $0 }
@@ -27,12 +40,9 @@ public enum LogQueryParameters {
             }
             query.traceID = traceID.lowercased()
         }
-        for name in ["since", "until"] {
-            guard let text = get(name), !text.isEmpty else { continue }
-            guard let time = Timestamp.parseQueryTime(text, now: now) else {
-                return .failure(Invalid(message: "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)"))
-            }
-            if name == "since" { query.since = time } else { query.until = time }
+        switch timeBounds(get, now: now) {
+        case .success(let bounds): (query.since, query.until) = bounds
+        case .failure(let invalid): return .failure(invalid)
         }
         if let limit = get("limit"), !limit.isEmpty {
             guard let value = Int(limit), (1...LogQuery.maximumLimit).contains(value) else {

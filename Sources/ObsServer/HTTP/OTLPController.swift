@@ -80,17 +80,9 @@ struct OTLPController: Sendable {
         do {
             body = try await bodyReader.read(request)
         } catch let failure as RequestBodyReader.Failure {
-            switch failure {
-            case .tooLarge(let limit, let decompressed):
-                metrics.bodiesTooLarge.increment()
-                return OTLPResponse.status(.contentTooLarge, code: 8, encoding: encoding,
-                    "the body is larger than the \(limit)-byte limit\(decompressed ? " once decompressed" : "") (limits.max_body_bytes)")
-            case .unsupportedEncoding(let contentEncoding):
-                return OTLPResponse.status(.unsupportedMediaType, code: 3, encoding: encoding,
-                                           "content encoding \"\(contentEncoding)\" is not supported; use gzip or none")
-            case .invalidCompression(let reason):
-                return OTLPResponse.status(.badRequest, code: 3, encoding: encoding, "the body could not be decompressed: \(reason)")
-            }
+            if case .tooLarge = failure { metrics.bodiesTooLarge.increment() }
+            // google.rpc codes: 8 RESOURCE_EXHAUSTED for size, 3 INVALID_ARGUMENT otherwise.
+            return OTLPResponse.status(failure.status, code: failure.status == .contentTooLarge ? 8 : 3, encoding: encoding, failure.message)
         } catch {
             return OTLPResponse.status(.badRequest, code: 3, encoding: encoding, "the body could not be read: \(error)")
         }

@@ -9,6 +9,24 @@ struct RequestBodyReader: Sendable {
         case tooLarge(limit: Int, decompressed: Bool)
         case unsupportedEncoding(String)
         case invalidCompression(String)
+
+        /// 413, 415 or 400.
+        var status: HTTPResponse.Status {
+            switch self {
+            case .tooLarge: .contentTooLarge
+            case .unsupportedEncoding: .unsupportedMediaType
+            case .invalidCompression: .badRequest
+            }
+        }
+
+        var message: String {
+            switch self {
+            case .tooLarge(let limit, let decompressed):
+                "the body is larger than the \(limit)-byte limit\(decompressed ? " once decompressed" : "") (limits.max_body_bytes)"
+            case .unsupportedEncoding(let encoding): "content encoding \"\(encoding)\" is not supported; use gzip or none"
+            case .invalidCompression(let reason): "the body could not be decompressed: \(reason)"
+            }
+        }
     }
 
     let maxBytes: Int

@@ -19,12 +19,9 @@ public enum TraceQueryParameters {
             default: return .failure(.init(message: "error: \"\(text)\" is not true or false"))
             }
         }
-        for name in ["since", "until"] {
-            guard let text = get(name), !text.isEmpty else { continue }
-            guard let time = Timestamp.parseQueryTime(text, now: now) else {
-                return .failure(.init(message: "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)"))
-            }
-            if name == "since" { query.since = time } else { query.until = time }
+        switch LogQueryParameters.timeBounds(get, now: now) {
+        case .success(let bounds): (query.since, query.until) = bounds
+        case .failure(let invalid): return .failure(invalid)
         }
         if let text = get("limit"), !text.isEmpty {
             guard let limit = Int(text), (1...TraceQuery.maximumLimit).contains(limit) else {

@@ -22,16 +22,13 @@ struct TracesController: Sendable {
 
     func services(_ request: Request) async -> Response {
         let parameters = request.uri.queryParameters
-        var bounds: [String: Timestamp] = [:]
-        for name in ["since", "until"] {
-            guard let text = parameters.get(name), !text.isEmpty else { continue }
-            guard let time = Timestamp.parseQueryTime(text, now: Timestamp.now()) else {
-                return JSONResponse.error(.badRequest, "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
-            }
-            bounds[name] = time
+        let bounds: (since: Timestamp?, until: Timestamp?)
+        switch LogQueryParameters.timeBounds({ parameters.get($0) }, now: Timestamp.now()) {
+        case .success(let parsed): bounds = parsed
+        case .failure(let invalid): return JSONResponse.error(.badRequest, invalid.message)
         }
         do {
-            return JSONResponse.make(.ok, try await reader.services(since: bounds["since"], until: bounds["until"]).jsonList)
+            return JSONResponse.make(.ok, try await reader.services(since: bounds.since, until: bounds.until).jsonList)
         } catch {
             return JSONResponse.error(.internalServerError, "\(error)")
         }

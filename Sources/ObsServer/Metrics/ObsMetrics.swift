@@ -64,12 +64,6 @@ public final class ObsMetrics: Sendable {
         queueCapacity = registry.makeGauge(descriptor: name("ingest", "queue_capacity", "events", "Capacity of the ingest queue."))
     }
 
-    public func transport(_ transport: Transport) -> TransportCounters {
-        switch transport {
-        case .http: http
-        case .udp: udp
-        }
-    }
 
     public func render() -> String {
         registry.emitToString()
