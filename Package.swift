@@ -35,9 +35,18 @@ let package = Package(
             dependencies: ["ObsCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .target(
+            name: "ObsAggregate",
+            dependencies: [
+                "ObsCore", "ObsStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "ObsQuery", dependencies: ["ObsCore", "ObsStorage", "ObsAggregate"]),
+        .target(
             name: "ObsServer",
             dependencies: [
-                "ObsCore", "ObsStorage", "ObsIngest",
+                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -52,14 +61,15 @@ let package = Package(
         .target(
             name: "ObsCLI",
             dependencies: [
-                "ObsCore", "ObsIngest", "ObsStorage", "ObsServer",
+                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "obs",
             dependencies: [
-                "ObsServer", "ObsCLI",
+                "ObsServer", "ObsCLI", "ObsQuery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -78,6 +88,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "ObsAggregateTests", dependencies: ["ObsAggregate", "ObsStorage", "ObsTesting"]),
+        .testTarget(name: "ObsQueryTests", dependencies: ["ObsQuery", "ObsAggregate", "ObsStorage", "ObsTesting"]),
         .testTarget(name: "ObsServerTests", dependencies: ["ObsServer", "ObsCLI", "ObsTesting"]),
         .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
     ]

@@ -2,8 +2,10 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ObsAggregate
 import ObsCore
 import ObsIngest
+import ObsQuery
 import ObsStorage
 import ServiceLifecycle
 import UnixSignals
@@ -27,20 +29,45 @@ public struct Daemon: Sendable {
 
     public func run() async throws {
         let database = try ObsDatabase.open(at: config.databasePath)
-        let metrics = ObsMetrics()
+        let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
+        let aggregator: EventTimeAggregator?
+        if config.aggregate.enabled {
+            aggregator = EventTimeAggregator(
+                configuration: .init(
+                    grace: config.aggregate.grace, seriesPerService: config.limits.series,
+                    requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
+                    maxAge: config.retention.rollups1h
+                ),
+                knownSeries: try await rollups.series(kind: .requests).map(\.key),
+                committedGeneration: try await rollups.committedGeneration()
+            )
+        } else {
+            aggregator = nil
+        }
+        let metrics = ObsMetrics(aggregator: aggregator)
         let queue = IngestQueue(capacity: config.limits.queueEvents)
         metrics.queueCapacity.set(to: Double(queue.capacity))
         let decoder = NativeBodyDecoder(maxRecordBytes: config.limits.maxLineBytes)
 
         let writer = BatchWriter(
-            source: queue, writer: SQLiteRecordWriter(database: database), logger: logger
-        ) { _, seconds, committed in
-            metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
-            if !committed { metrics.commitFailures.increment() }
+            source: queue, writer: SQLiteRecordWriter(database: database), logger: logger,
+            observer: { _, seconds, committed in
+                metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
+                if !committed { metrics.commitFailures.increment() }
+            },
+            onCommit: { logs, spans in aggregator?.observe(logs: logs, spans: spans, now: Timestamp.now()) }
+        )
+        let flusher = aggregator.map { aggregator in
+            RollupFlusher(aggregator: aggregator, writer: rollups, logger: self.logger, now: { Timestamp.now() }) { buckets, committed in
+                if committed { metrics.rollupBucketsWritten.increment(by: Int64(buckets)) } else { metrics.rollupFlushFailures.increment() }
+            }
         }
         let maintenance = MaintenanceService(
             database: database,
-            configuration: .init(logRetention: config.retention.logs, spanRetention: config.retention.spans),
+            configuration: .init(
+                logRetention: config.retention.logs, spanRetention: config.retention.spans,
+                rollupRetention: [10: config.retention.rollups10s, 60: config.retention.rollups1m, 3600: config.retention.rollups1h]
+            ),
             logger: logger,
             now: { Timestamp.now() }
         )
@@ -67,6 +94,8 @@ public struct Daemon: Sendable {
                        metrics: metrics, logger: logger).register(with: router)
         LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
         TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
+        QueryController(evaluator: QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator)))
+            .register(with: router)
         HealthController(metrics: metrics, queue: queue).register(with: router)
 
         let logger = self.logger
@@ -84,8 +113,8 @@ public struct Daemon: Sendable {
         )
 
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: maintenance),
+            // The flusher stops after the writer has drained, so its final flush holds every record.
+            services: [.init(service: maintenance)] + (flusher.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                 .init(service: writer),
                 .init(service: udp),
                 .init(service: http),

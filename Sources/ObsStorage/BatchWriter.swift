@@ -29,17 +29,23 @@ public final class BatchWriter: Service {
     private let writer: any RecordWriter
     private let configuration: Configuration
     private let observer: CommitObserver
+    private let onCommit: @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan]) -> Void
     private let logger: Logger
 
+    /// `onCommit` receives every committed batch before its senders are acknowledged:
+    /// aggregation counts records only once they are stored, and a sender that was told
+    /// "stored" finds them in query results right away.
     public init(
         source: any IngestBatchSource, writer: any RecordWriter, configuration: Configuration = .init(),
-        logger: Logger, observer: @escaping CommitObserver = { _, _, _ in }
+        logger: Logger, observer: @escaping CommitObserver = { _, _, _ in },
+        onCommit: @escaping @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan]) -> Void = { _, _ in }
     ) {
         self.source = source
         self.writer = writer
         self.configuration = configuration
         self.logger = logger
         self.observer = observer
+        self.onCommit = onCommit
     }
 
     public func run() async throws {
@@ -65,6 +71,7 @@ public final class BatchWriter: Service {
             do {
                 try await writer.write(logs: batch.logs, spans: batch.spans)
                 observer(batch.recordCount, seconds(clock.now - started), true)
+                onCommit(batch.logs, batch.spans)
                 batch.complete(.success(()))
             } catch {
                 observer(batch.recordCount, seconds(clock.now - started), false)

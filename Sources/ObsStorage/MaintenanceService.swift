@@ -11,13 +11,17 @@ public final class MaintenanceService: Service {
         public var indexInterval: Duration
         public var retentionInterval: Duration
         public var indexChunk: Int
+        /// How long rollup buckets of each resolution (seconds) are kept.
+        public var rollupRetention: [Int64: Duration]
 
         public init(
-            logRetention: Duration = .seconds(7 * 86_400), spanRetention: Duration = .seconds(7 * 86_400), indexInterval: Duration = .seconds(1),
+            logRetention: Duration = .seconds(7 * 86_400), spanRetention: Duration = .seconds(7 * 86_400),
+            rollupRetention: [Int64: Duration] = [:], indexInterval: Duration = .seconds(1),
             retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
         ) {
             self.logRetention = logRetention
             self.spanRetention = spanRetention
+            self.rollupRetention = rollupRetention
             self.indexInterval = indexInterval
             self.retentionInterval = retentionInterval
             self.indexChunk = indexChunk
@@ -71,9 +75,15 @@ public final class MaintenanceService: Service {
                 let spanCutoff = now.adding(nanoseconds: -configuration.spanRetention.totalNanoseconds)
                 let logs = try await database.deleteLogs(olderThan: logCutoff)
                 let spans = try await database.deleteSpans(olderThan: spanCutoff)
-                if logs + spans > 0 {
+                var rollups = 0
+                for (resolution, retention) in configuration.rollupRetention.sorted(by: { $0.key < $1.key }) {
+                    let cutoff = (now.nanoseconds - retention.totalNanoseconds) / 1_000_000_000
+                    rollups += try await database.deleteRollups(resolution: resolution, olderThan: cutoff)
+                }
+                if logs + spans + rollups > 0 {
                     logger.info("Deleted records past retention.", metadata: [
                         "retention.logs_deleted": "\(logs)", "retention.spans_deleted": "\(spans)",
+                        "retention.rollups_deleted": "\(rollups)",
                     ])
                 }
             } catch {

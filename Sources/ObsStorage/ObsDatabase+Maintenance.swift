@@ -89,6 +89,39 @@ extension ObsDatabase {
         }
     }
 
+    /// Deletes rollup buckets of one resolution that start before `cutoff` (unix seconds);
+    /// returns how many. One range delete per series, so it walks only doomed rows.
+    public func deleteRollups(resolution: Int64, olderThan cutoff: Int64) async throws(StorageError) -> Int {
+        let writer = try requireWriter("deleting old rollups")
+        do {
+            return try await writer.write { db in
+                var deleted = 0
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM rollup_series")
+                let statement = try db.makeStatement(sql: "DELETE FROM rollups WHERE resolution = ? AND series_id = ? AND bucket_start < ?")
+                for id in ids {
+                    try statement.execute(arguments: [resolution, id, cutoff])
+                    deleted += db.changesCount
+                }
+                return deleted
+            }
+        } catch {
+            throw storageError("deleting old rollups", error)
+        }
+    }
+
+    /// Stored rollup rows and their bytes on disk (for benchmarks: rollup size per day).
+    public func rollupFootprint() async throws(StorageError) -> (rows: Int, bytes: Int) {
+        do {
+            return try await reader.read { db in
+                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM rollups") ?? 0
+                let bytes = try Int.fetchOne(db, sql: "SELECT sum(pgsize) FROM dbstat WHERE name IN ('rollups', 'rollup_series', 'sqlite_autoindex_rollup_series_1')") ?? 0
+                return (rows, bytes)
+            }
+        } catch {
+            throw storageError("measuring rollups", error)
+        }
+    }
+
     /// Stored logs the background indexer has not reached yet (searches scan them).
     public func unindexedLogCount() async throws(StorageError) -> Int {
         let useIndex = hasIndex

@@ -51,6 +51,37 @@ extension ObsDatabase {
                 CREATE INDEX spans_service_start ON spans(service, start_ns);
                 """)
         }
+        migrator.registerMigration("v3-rollups") { db in
+            // Series are named once; rollups refer to them by id, keyed so that one series'
+            // buckets of one resolution sit together (window reads are range seeks).
+            // rollup_state.generation counts committed flushes: a query that also reads the
+            // aggregator's memory uses it to count every bucket exactly once.
+            try db.execute(sql: """
+                CREATE TABLE rollup_series (
+                    id INTEGER PRIMARY KEY,
+                    kind INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    route TEXT NOT NULL DEFAULT '',
+                    method TEXT NOT NULL DEFAULT '',
+                    level TEXT NOT NULL DEFAULT '',
+                    UNIQUE (kind, service, route, method, level)
+                );
+                CREATE TABLE rollups (
+                    resolution INTEGER NOT NULL,
+                    series_id INTEGER NOT NULL,
+                    bucket_start INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    sum_ms REAL NOT NULL,
+                    min_ms REAL,
+                    max_ms REAL,
+                    sketch BLOB,
+                    PRIMARY KEY (resolution, series_id, bucket_start)
+                ) WITHOUT ROWID;
+                CREATE TABLE rollup_state (generation INTEGER NOT NULL);
+                INSERT INTO rollup_state (generation) VALUES (0);
+                """)
+        }
         return migrator
     }
 

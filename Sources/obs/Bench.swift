@@ -5,7 +5,7 @@ import ObsCLI
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: [Ingest.self, Spans.self]
+        subcommands: [Ingest.self, Spans.self, Query.self]
     )
 
     /// Runs a benchmark with progress on a terminal's stderr (quiet when piped) and prints
@@ -84,6 +84,45 @@ extension Bench {
             options.connections = connections
             try await Bench.report { progress throws(CLIError) in
                 try await SpanBenchmark(options: options, progress: progress).run()
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Query latency over a day of rollups built by the real aggregator, rollup size per day, and p95 accuracy."
+        )
+
+        @Option(help: "Request observations to aggregate.")
+        var observations: Int = 10_000_000
+
+        @Option(help: "Services.")
+        var services: Int = 15
+
+        @Option(help: "Routes per service.")
+        var routes: Int = 200
+
+        @Option(help: "Hours of data, ending now.")
+        var hours: Int = 24
+
+        @Option(help: "Runs of each query.")
+        var repetitions: Int = 20
+
+        @Flag(help: "Keep the database and print where it is.")
+        var keepData = false
+
+        func run() async throws {
+            var options = QueryBenchmark.Options()
+            options.observations = observations
+            options.services = services
+            options.routes = routes
+            options.hours = hours
+            options.repetitions = repetitions
+            options.keepData = keepData
+            try await Bench.report { progress throws(CLIError) in
+                try await QueryBenchmark(options: options, progress: progress).run()
             }
         }
     }

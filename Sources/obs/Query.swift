@@ -2,13 +2,81 @@ import ArgumentParser
 import Foundation
 import ObsCLI
 import ObsCore
+import ObsQuery
 import ObsServer
 
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask obs questions.",
-        subcommands: [Logs.self, Trace.self, Traces.self, Services.self]
+        discussion: """
+            obs query 'EXPR' evaluates the expression language, e.g.
+              obs query 'p95(latency{service="checkout"}[5m])'
+              obs query 'error_rate[5m] by (service)' --since 1h --step 1m
+            """,
+        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self],
+        defaultSubcommand: Expr.self
     )
+}
+
+extension Query {
+    struct Expr: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "expr",
+            abstract: "Evaluate an expression: now (a table), or over --since … --until with --step (a sparkline per series)."
+        )
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Argument(help: "The expression, e.g. 'p95(latency[5m]) by (service)'.")
+        var expression: String
+
+        @Option(name: .long, help: "Range step (10s, 1m, …; default about 60 points over the range).")
+        var step: String?
+
+        @Option(name: .long, help: "Evaluate at this instant instead of now (same forms as --since).")
+        var time: String?
+
+        func run() async throws {
+            let now = Timestamp.now()
+            let parameters: [String: String?] = [
+                "expr": expression, "time": time, "start": common.since, "end": common.until, "step": step,
+            ]
+            let get: (String) -> String? = { parameters[$0] ?? nil }
+            var request: QueryRequest
+            do {
+                if common.since != nil {
+                    request = try QueryRequest.range(get, now: now)
+                    if step == nil, case .range(let start, let end, _) = request.evaluation {
+                        request.evaluation = .range(start: start, end: end, step: Self.step(from: start, to: end))
+                    }
+                    request.evaluation = Self.aligned(request.evaluation)
+                } else {
+                    guard common.until == nil else { throw ValidationError("--until needs --since (a range); use --time for one instant") }
+                    request = try QueryRequest.instant(get, now: now)
+                }
+            } catch let error as QueryError {
+                throw ValidationError(error.description)
+            }
+            let format = try common.outputFormat()
+            try await common.emit {
+                QueryResultPrinter.render(try await ExpressionQueryClient.fetch(request, from: try common.source()), as: format)
+            }
+        }
+
+        /// About 60 points — a sparkline's width — in whole 10 s multiples.
+        static func step(from start: Timestamp, to end: Timestamp) -> Duration {
+            .seconds(max(10, ((end.nanoseconds - start.nanoseconds) / 1_000_000_000 / 60 + 9) / 10 * 10))
+        }
+
+        /// Start and end on step boundaries, as dashboards do: each window then ends on a
+        /// bucket boundary and reads whole minute or hour rows.
+        static func aligned(_ evaluation: QueryRequest.Evaluation) -> QueryRequest.Evaluation {
+            guard case .range(let start, let end, let step) = evaluation else { return evaluation }
+            let stepNanoseconds = step.totalNanoseconds
+            func floor(_ time: Timestamp) -> Timestamp { Timestamp(nanoseconds: time.nanoseconds - time.nanoseconds % stepNanoseconds) }
+            return .range(start: floor(start), end: floor(end), step: step)
+        }
+    }
 }
 
 /// Flags every `obs query` subcommand shares.

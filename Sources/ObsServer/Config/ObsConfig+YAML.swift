@@ -37,8 +37,9 @@ extension ObsConfig {
                         switch key {
                         case "logs": walker.duration(value, path: "retention.logs") { config.retention.logs = $0 }
                         case "spans": walker.duration(value, path: "retention.spans") { config.retention.spans = $0 }
-                        case "rollups_10s", "rollups_1m", "rollups_1h":
-                            walker.unsupported(value, path: "retention.\(key)")
+                        case "rollups_10s": walker.duration(value, path: "retention.rollups_10s") { config.retention.rollups10s = $0 }
+                        case "rollups_1m": walker.duration(value, path: "retention.rollups_1m") { config.retention.rollups1m = $0 }
+                        case "rollups_1h": walker.duration(value, path: "retention.rollups_1h") { config.retention.rollups1h = $0 }
                         default: walker.unknown(value, path: "retention.\(key)")
                         }
                     }
@@ -48,6 +49,7 @@ extension ObsConfig {
                         case "max_body_bytes": walker.size(value, path: "limits.max_body_bytes") { config.limits.maxBodyBytes = $0 }
                         case "max_line_bytes": walker.size(value, path: "limits.max_line_bytes") { config.limits.maxLineBytes = $0 }
                         case "queue_events": walker.integer(value, path: "limits.queue_events") { config.limits.queueEvents = $0 }
+                        case "series": walker.integer(value, path: "limits.series") { config.limits.series = $0 }
                         default: walker.unknown(value, path: "limits.\(key)")
                         }
                     }
@@ -59,7 +61,17 @@ extension ObsConfig {
                         default: walker.unknown(value, path: "auth.\(key)")
                         }
                     }
-                case "receivers", "rules", "dashboards", "aggregate":
+                case "aggregate":
+                    walker.mapping(value, path: key) { key, value, walker in
+                        switch key {
+                        case "enabled": walker.boolean(value, path: "aggregate.enabled") { config.aggregate.enabled = $0 }
+                        case "grace": walker.duration(value, path: "aggregate.grace") { config.aggregate.grace = $0 }
+                        case "request_logs":
+                            walker.choice(value, path: "aggregate.request_logs", among: ["auto", "always", "never"]) { config.aggregate.requestLogs = $0 }
+                        default: walker.unknown(value, path: "aggregate.\(key)")
+                        }
+                    }
+                case "receivers", "rules", "dashboards":
                     walker.unsupported(value, path: key)
                 default: walker.unknown(value, path: key)
                 }
@@ -174,6 +186,24 @@ struct ConfigWalker {
             return
         }
         set(parsed)
+    }
+
+    mutating func boolean(_ node: Node, path: String, _ set: (Bool) -> Void) {
+        guard let text = scalar(node, path: path) else { return }
+        switch text.lowercased() {
+        case "true", "yes", "on": set(true)
+        case "false", "no", "off": set(false)
+        default: problem(node, path, "\"\(text)\" is not true or false")
+        }
+    }
+
+    mutating func choice(_ node: Node, path: String, among choices: [String], _ set: (String) -> Void) {
+        guard let text = scalar(node, path: path) else { return }
+        guard choices.contains(text) else {
+            problem(node, path, "\"\(text)\" is not one of \(choices.joined(separator: ", "))")
+            return
+        }
+        set(text)
     }
 
     mutating func unknown(_ node: Node, path: String) {

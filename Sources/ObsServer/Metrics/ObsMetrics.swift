@@ -1,3 +1,4 @@
+import ObsAggregate
 import Prometheus
 
 /// The daemon's own metrics, served at `/metrics` in Prometheus text format. Owned by one
@@ -28,8 +29,12 @@ public final class ObsMetrics: Sendable {
     public let commitFailures: Counter
     public let queueDepth: Gauge
     public let queueCapacity: Gauge
+    public let rollupBucketsWritten: Counter
+    public let rollupFlushFailures: Counter
+    /// The aggregator whose counters `/metrics` shows; nil when aggregation is off.
+    let aggregator: EventTimeAggregator?
 
-    public init() {
+    public init(aggregator: EventTimeAggregator? = nil) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         /// `obs_<subsystem>_<noun>_<unit>`.
@@ -62,10 +67,30 @@ public final class ObsMetrics: Sendable {
         commitFailures = registry.makeCounter(descriptor: name("storage", "batch_failures", "total", "Batch transactions that failed."))
         queueDepth = registry.makeGauge(descriptor: name("ingest", "queue", "events", "Records waiting in the ingest queue."))
         queueCapacity = registry.makeGauge(descriptor: name("ingest", "queue_capacity", "events", "Capacity of the ingest queue."))
+        rollupBucketsWritten = registry.makeCounter(
+            descriptor: name("aggregate", "buckets_written", "total", "10 s buckets written to the rollups table (each also merged into its 1 m and 1 h rows).")
+        )
+        rollupFlushFailures = registry.makeCounter(descriptor: name("aggregate", "flush_failures", "total", "Rollup flushes that failed (retried)."))
+        self.aggregator = aggregator
     }
 
 
     public func render() -> String {
-        registry.emitToString()
+        var text = registry.emitToString()
+        if let aggregator {
+            let counters = aggregator.counters
+            let lines: [(String, String, String, Int)] = [
+                ("obs_aggregate_observations_total", "counter", "Request observations and log lines aggregated.", counters.observations.load(ordering: .relaxed)),
+                ("obs_aggregate_late_records_total", "counter", "Records whose bucket had closed; merged into the stored rollups.", counters.lateRecords.load(ordering: .relaxed)),
+                ("obs_aggregate_series_folded_total", "counter", "Requests counted under route=\"other\" because their service reached limits.series.", counters.foldedObservations.load(ordering: .relaxed)),
+                ("obs_aggregate_out_of_range_records_total", "counter", "Records too old or too far ahead of the clock to aggregate (still stored).", counters.outOfRangeRecords.load(ordering: .relaxed)),
+                ("obs_aggregate_request_logs_skipped_total", "counter", "Request log lines not counted because their service sends request spans.", counters.skippedRequestLogs.load(ordering: .relaxed)),
+                ("obs_aggregate_open_buckets", "gauge", "Series buckets held in memory.", aggregator.openBucketCount),
+            ]
+            for (name, type, help, value) in lines {
+                text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+            }
+        }
+        return text
     }
 }

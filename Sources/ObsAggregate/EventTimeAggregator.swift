@@ -1,0 +1,282 @@
+import ObsCore
+import ObsStorage
+import Synchronization
+
+/// Turns committed records into per-series 10 s event-time buckets, in memory while they can
+/// still receive records, then hands them to the `RollupFlusher`.
+///
+/// A bucket closes once the clock passes its end plus the grace period, so records that
+/// arrive out of order or a little late still land in their own bucket before it is written.
+/// A record for a bucket that already closed opens a fresh cell for it, flushed with the next
+/// closed buckets and merged into the stored rows (upsert + sketch merge) — late records of
+/// any age within retention are counted, never dropped.
+///
+/// Memory is bounded: per service at most `seriesPerService` (route, method) series (beyond
+/// it, new ones fold into `route="other"`), cells live only until the next flush after
+/// their grace period, and records far outside the clock's range are not aggregated.
+///
+/// Time is whatever `now` the caller passes, so tests drive it with a manual clock.
+public final class EventTimeAggregator: Sendable {
+    public struct Configuration: Sendable {
+        public var grace: Duration
+        public var seriesPerService: Int
+        public var requestLogs: RequestLogPolicy
+        /// Records older than this (the 1 h rollup retention) are not aggregated.
+        public var maxAge: Duration
+        /// Records further ahead of the clock than this are not aggregated (clock skew
+        /// beyond it would keep buckets open for as long).
+        public var maxAhead: Duration
+
+        public init(grace: Duration = .seconds(30), seriesPerService: Int = 10_000, requestLogs: RequestLogPolicy = .auto,
+                    maxAge: Duration = .seconds(400 * 86_400), maxAhead: Duration = .seconds(600)) {
+            self.grace = grace
+            self.seriesPerService = seriesPerService
+            self.requestLogs = requestLogs
+            self.maxAge = maxAge
+            self.maxAhead = maxAhead
+        }
+    }
+
+    public static let bucketSeconds: Int64 = 10
+    /// Stored resolutions in seconds; every flushed 10 s bucket is also merged into its
+    /// minute and hour rows.
+    public static let resolutions: [Int64] = [10, 60, 3600]
+    public static let otherRoute = "other"
+    /// How long after its last request span a service still counts as "sending spans".
+    static let spanSendingWindowSeconds: Int64 = 300
+
+    struct CellKey: Hashable {
+        var bucketStart: Int64
+        var series: RollupSeriesKey
+    }
+
+    struct RouteKey: Hashable {
+        var route: String
+        var method: String
+    }
+
+    struct InFlight {
+        var generation: Int64
+        var cells: [UnflushedCell]
+    }
+
+    struct State {
+        var cells: [CellKey: RollupCell] = [:]
+        var routes: [String: Set<RouteKey>] = [:]
+        var requestSpansSeenAt: [String: Int64] = [:]
+        var inFlight: InFlight?
+        var committedGeneration: Int64
+        /// Buckets starting before this have been closed: records for them are late.
+        var closedBefore: Int64 = .min
+    }
+
+    public let configuration: Configuration
+    public let counters = AggregationCounters()
+    private let state: Mutex<State>
+
+    /// `knownSeries` (the stored request series) seeds the per-service series limit, so it
+    /// holds across restarts; `committedGeneration` is the store's flush generation.
+    public init(configuration: Configuration = .init(), knownSeries: [RollupSeriesKey] = [], committedGeneration: Int64 = 0) {
+        self.configuration = configuration
+        var initial = State(committedGeneration: committedGeneration)
+        for key in knownSeries where key.kind == .requests {
+            initial.routes[key.service, default: []].insert(RouteKey(route: key.route, method: key.method))
+        }
+        state = Mutex(initial)
+    }
+
+    static func seconds(_ time: Timestamp) -> Int64 {
+        time.nanoseconds >= 0 ? time.nanoseconds / 1_000_000_000 : (time.nanoseconds + 1) / 1_000_000_000 - 1
+    }
+
+    static func bucketStart(_ seconds: Int64) -> Int64 {
+        let remainder = seconds % bucketSeconds
+        return remainder >= 0 ? seconds - remainder : seconds - remainder - bucketSeconds
+    }
+
+    /// Counts the records of one committed batch.
+    public func observe(logs: [LogRecord], spans: [TraceSpan], now: Timestamp) {
+        let nowSeconds = Self.seconds(now)
+        let oldest = nowSeconds - configuration.maxAge.totalNanoseconds / 1_000_000_000
+        let newest = nowSeconds + configuration.maxAhead.totalNanoseconds / 1_000_000_000
+        let requestSpans = spans.compactMap(RequestObservation.init(span:))
+        let policy = configuration.requestLogs
+        var counted = 0, late = 0, folded = 0, outOfRange = 0, skipped = 0
+
+        state.withLock { state in
+            func inRange(_ seconds: Int64) -> Bool {
+                if seconds < oldest || seconds > newest {
+                    outOfRange += 1
+                    return false
+                }
+                return true
+            }
+            for request in requestSpans {
+                state.requestSpansSeenAt[request.service] = nowSeconds
+                let seconds = Self.seconds(request.time)
+                guard inRange(seconds) else { continue }
+                if add(request, bucket: Self.bucketStart(seconds), to: &state) { folded += 1 }
+                if Self.bucketStart(seconds) < state.closedBefore { late += 1 }
+                counted += 1
+            }
+            for log in logs {
+                let seconds = Self.seconds(log.time)
+                guard inRange(seconds) else { continue }
+                let bucket = Self.bucketStart(seconds)
+                if bucket < state.closedBefore { late += 1 }
+                counted += 1
+                let isError = log.severity >= .error
+                state.cells[CellKey(bucketStart: bucket, series: .logs(service: log.service, level: log.severity.name)), default: RollupCell()]
+                    .count(durationMs: nil, isError: isError)
+
+                guard policy != .never, let request = RequestObservation(log: log) else { continue }
+                if policy == .auto, log.spanID != nil,
+                   let seenAt = state.requestSpansSeenAt[log.service], nowSeconds - seenAt <= Self.spanSendingWindowSeconds {
+                    skipped += 1
+                    continue
+                }
+                if add(request, bucket: bucket, to: &state) { folded += 1 }
+            }
+        }
+        counters.observations.add(counted, ordering: .relaxed)
+        if late > 0 { counters.lateRecords.add(late, ordering: .relaxed) }
+        if folded > 0 { counters.foldedObservations.add(folded, ordering: .relaxed) }
+        if outOfRange > 0 { counters.outOfRangeRecords.add(outOfRange, ordering: .relaxed) }
+        if skipped > 0 { counters.skippedRequestLogs.add(skipped, ordering: .relaxed) }
+    }
+
+    /// Adds a request to its route series and its service series; true when it was folded
+    /// into `route="other"` by the series limit.
+    private func add(_ request: RequestObservation, bucket: Int64, to state: inout State) -> Bool {
+        var route = RouteKey(route: request.route, method: request.method)
+        var folded = false
+        if state.routes[request.service]?.contains(route) != true {
+            if (state.routes[request.service]?.count ?? 0) >= configuration.seriesPerService {
+                route = RouteKey(route: Self.otherRoute, method: "")
+                folded = true
+            }
+            state.routes[request.service, default: []].insert(route)
+        }
+        state.cells[CellKey(bucketStart: bucket, series: .requests(service: request.service, route: route.route, method: route.method)),
+                    default: RollupCell()].count(durationMs: request.durationMs, isError: request.isError)
+        state.cells[CellKey(bucketStart: bucket, series: .serviceRequests(service: request.service)), default: RollupCell()]
+            .count(durationMs: request.durationMs, isError: request.isError)
+        return folded
+    }
+
+    /// Buckets ready for the store, as deltas for every resolution, under a new generation.
+    public struct PendingFlush: Sendable {
+        public let generation: Int64
+        public let deltas: [RollupDelta]
+        public let bucketCount: Int
+        let cells: [UnflushedCell]
+    }
+
+    /// Takes the buckets whose grace period has passed at `now` (all of them when
+    /// `everything`, at shutdown) and prepares their rows; nil when there is nothing to write
+    /// or a flush is already in flight. Finish with `finishFlush`.
+    public func beginFlush(now: Timestamp, everything: Bool = false) -> PendingFlush? {
+        let graceSeconds = configuration.grace.totalNanoseconds / 1_000_000_000
+        // A bucket [start, start + 10) closes once now ≥ start + 10 + grace.
+        let closeBefore = everything ? Int64.max : Self.seconds(now) - graceSeconds - Self.bucketSeconds + 1
+        let taken: (generation: Int64, cells: [UnflushedCell])? = state.withLock { state in
+            guard state.inFlight == nil else { return nil }
+            if !everything { state.closedBefore = max(state.closedBefore, Self.bucketStart(closeBefore - 1) + Self.bucketSeconds) }
+            var cells: [UnflushedCell] = []
+            for (key, cell) in state.cells where key.bucketStart < closeBefore {
+                cells.append(UnflushedCell(series: key.series, bucketStart: key.bucketStart, cell: cell))
+            }
+            guard !cells.isEmpty else { return nil }
+            for cell in cells { state.cells.removeValue(forKey: CellKey(bucketStart: cell.bucketStart, series: cell.series)) }
+            let generation = state.committedGeneration + 1
+            state.inFlight = InFlight(generation: generation, cells: cells)
+            return (generation, cells)
+        }
+        guard let taken else { return nil }
+        return PendingFlush(generation: taken.generation, deltas: Self.deltas(for: taken.cells), bucketCount: taken.cells.count,
+                            cells: taken.cells)
+    }
+
+    /// 10 s rows as they are; minute and hour rows merged in memory first, so each is one
+    /// upsert per flush however many of its 10 s buckets closed together.
+    static func deltas(for cells: [UnflushedCell]) -> [RollupDelta] {
+        var deltas: [RollupDelta] = []
+        deltas.reserveCapacity(cells.count * 2)
+        for resolution in resolutions {
+            if resolution == bucketSeconds {
+                for cell in cells {
+                    deltas.append(cell.cell.delta(series: cell.series, resolution: resolution, bucketStart: cell.bucketStart))
+                }
+                continue
+            }
+            var merged: [CellKey: RollupCell] = [:]
+            for cell in cells {
+                let start = cell.bucketStart - ((cell.bucketStart % resolution) + resolution) % resolution
+                merged[CellKey(bucketStart: start, series: cell.series), default: RollupCell()].merge(cell.cell)
+            }
+            for (key, cell) in merged {
+                deltas.append(cell.delta(series: key.series, resolution: resolution, bucketStart: key.bucketStart))
+            }
+        }
+        return deltas
+    }
+
+    /// Ends a flush: committed, its generation becomes current; failed, its buckets go back
+    /// to memory (merged with whatever arrived meanwhile) for the next attempt.
+    public func finishFlush(_ flush: PendingFlush, committed: Bool) {
+        state.withLock { state in
+            state.inFlight = nil
+            if committed {
+                state.committedGeneration = flush.generation
+            } else {
+                for cell in flush.cells {
+                    state.cells[CellKey(bucketStart: cell.bucketStart, series: cell.series), default: RollupCell()].merge(cell.cell)
+                }
+            }
+        }
+    }
+
+    /// What is not in the store yet, for a query that reads both.
+    public struct UnflushedSnapshot: Sendable {
+        public var open: [UnflushedCell]
+        public var inFlight: (generation: Int64, cells: [UnflushedCell])?
+        public var committedGeneration: Int64
+    }
+
+    /// Unflushed buckets of `series` starting in [from, through].
+    public func snapshot(series: Set<RollupSeriesKey>, from: Int64, through: Int64) -> UnflushedSnapshot {
+        state.withLock { state in
+            var open: [UnflushedCell] = []
+            for (key, cell) in state.cells where key.bucketStart >= from && key.bucketStart <= through && series.contains(key.series) {
+                open.append(UnflushedCell(series: key.series, bucketStart: key.bucketStart, cell: cell))
+            }
+            let inFlight = state.inFlight.map { flight in
+                (flight.generation, flight.cells.filter { $0.bucketStart >= from && $0.bucketStart <= through && series.contains($0.series) })
+            }
+            return UnflushedSnapshot(open: open, inFlight: inFlight, committedGeneration: state.committedGeneration)
+        }
+    }
+
+    /// Series of a kind that have unflushed buckets (new series may not be stored yet).
+    public func unflushedSeries(kind: RollupSeriesKey.Kind) -> Set<RollupSeriesKey> {
+        state.withLock { state in
+            var keys = Set<RollupSeriesKey>()
+            for key in state.cells.keys where key.series.kind == kind { keys.insert(key.series) }
+            for cell in state.inFlight?.cells ?? [] where cell.series.kind == kind { keys.insert(cell.series) }
+            return keys
+        }
+    }
+
+    /// Open buckets in memory (for `/metrics`).
+    public var openBucketCount: Int {
+        state.withLock { $0.cells.count }
+    }
+}
+
+extension RollupCell {
+    mutating func count(durationMs: Double?, isError: Bool) {
+        count += 1
+        if isError { errors += 1 }
+        if let durationMs { latency.add(durationMs) }
+    }
+}

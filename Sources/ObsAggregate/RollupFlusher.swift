@@ -1,0 +1,62 @@
+import Logging
+import ObsCore
+import ObsStorage
+import ServiceLifecycle
+
+/// Writes the aggregator's closed buckets to the rollup store every `interval`, and at
+/// graceful shutdown every bucket, open or not — after the ingest writer has drained, so a
+/// restart loses no bucket; buckets the next run receives more records for merge into the
+/// stored rows, so nothing is counted twice either.
+public final class RollupFlusher: Service {
+    private let aggregator: EventTimeAggregator
+    private let writer: any RollupWriter
+    private let interval: Duration
+    private let now: @Sendable () -> Timestamp
+    private let logger: Logger
+    private let observer: @Sendable (_ buckets: Int, _ committed: Bool) -> Void
+
+    public init(aggregator: EventTimeAggregator, writer: any RollupWriter, interval: Duration = .seconds(5), logger: Logger,
+                now: @escaping @Sendable () -> Timestamp,
+                observer: @escaping @Sendable (_ buckets: Int, _ committed: Bool) -> Void = { _, _ in }) {
+        self.aggregator = aggregator
+        self.writer = writer
+        self.interval = interval
+        self.now = now
+        self.logger = logger
+        self.observer = observer
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+            do {
+                try await flush()
+            } catch {
+                logger.warning("Writing rollups failed; the buckets stay in memory and are retried.", metadata: ["error": "\(error)"])
+            }
+        }
+        do {
+            try await flush(everything: true)
+        } catch {
+            logger.error("Writing the open buckets at shutdown failed; they are lost.", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes what is closed at `now()` (everything when `everything`) in one transaction;
+    /// returns the number of 10 s buckets written.
+    @discardableResult
+    public func flush(everything: Bool = false) async throws(StorageError) -> Int {
+        guard let pending = aggregator.beginFlush(now: now(), everything: everything) else { return 0 }
+        do {
+            try await writer.add(pending.deltas, generation: pending.generation)
+        } catch {
+            aggregator.finishFlush(pending, committed: false)
+            observer(pending.bucketCount, false)
+            throw error
+        }
+        aggregator.finishFlush(pending, committed: true)
+        observer(pending.bucketCount, true)
+        return pending.bucketCount
+    }
+}

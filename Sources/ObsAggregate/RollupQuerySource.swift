@@ -1,0 +1,67 @@
+import ObsStorage
+
+/// What the query layer reads: stored rollups, plus — inside the daemon — the aggregator's
+/// buckets that are not stored yet, each bucket counted exactly once.
+///
+/// Consistency with a flush running concurrently comes from the flush generation: memory is
+/// snapshotted first (open buckets, and the in-flight flush with its generation), then the
+/// store is read in one snapshot that reports the generation it saw. An in-flight flush the
+/// store already shows is dropped from the memory side; if a later flush committed between
+/// the two reads (open buckets may have moved to the store), the read is retried.
+public struct RollupQuerySource: Sendable {
+    let reader: any RollupReader
+    let aggregator: EventTimeAggregator?
+
+    /// `aggregator` is nil when reading a store with no daemon attached (`obs query --db`).
+    public init(reader: any RollupReader, aggregator: EventTimeAggregator?) {
+        self.reader = reader
+        self.aggregator = aggregator
+    }
+
+    /// Every series of a kind, stored or only in memory, with its store id when it has one.
+    public func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [RollupSeriesKey: Int64?] {
+        var catalog: [RollupSeriesKey: Int64?] = [:]
+        for (id, key) in try await reader.series(kind: kind) { catalog[key] = id }
+        for key in aggregator?.unflushedSeries(kind: kind) ?? [] where catalog[key] == nil { catalog[key] = .some(nil) }
+        return catalog
+    }
+
+    /// Stored rows of `series` in `ranges`, and unflushed 10 s buckets starting in
+    /// [unflushedFrom, unflushedThrough].
+    public func load(series: [RollupSeriesKey: Int64?], ranges: [RollupRange], unflushedFrom: Int64, unflushedThrough: Int64,
+                     withSketches: Bool) async throws(StorageError) -> RollupData {
+        let ids = series.values.compactMap { $0 }
+        var keysByID: [Int64: RollupSeriesKey] = [:]
+        for (key, id) in series { if let id { keysByID[id] = key } }
+        let wanted = Set(series.keys)
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            let snapshot = aggregator?.snapshot(series: wanted, from: unflushedFrom, through: unflushedThrough)
+            let stored = try await reader.rows(in: ranges, seriesIDs: ids, withSketches: withSketches)
+            var unflushed = snapshot?.open ?? []
+            if let snapshot {
+                let expected = snapshot.inFlight?.generation ?? snapshot.committedGeneration
+                if stored.generation > expected && attempt < 5 { continue }
+                if let inFlight = snapshot.inFlight, stored.generation < inFlight.generation {
+                    unflushed.append(contentsOf: inFlight.cells)
+                }
+            }
+            var data = RollupData()
+            for row in stored.rows {
+                if let key = keysByID[row.seriesID] { data.stored[key, default: []].append(row) }
+            }
+            for cell in unflushed { data.unflushed[cell.series, default: []].append(cell) }
+            return data
+        }
+    }
+}
+
+/// Rollups of several series, as loaded for one query.
+public struct RollupData: Sendable {
+    public var stored: [RollupSeriesKey: [RollupRow]] = [:]
+    public var unflushed: [RollupSeriesKey: [UnflushedCell]] = [:]
+
+    public init() {}
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Logging
+import ObsAggregate
+import ObsCore
+import ObsQuery
+import ObsStorage
+import Synchronization
+
+/// `obs bench query`: builds a day of rollups the way the daemon does — request records
+/// through the `EventTimeAggregator` and the `RollupFlusher`, on a simulated clock — then
+/// times the on-call questions over them and checks a merged p95 against the exact one.
+///
+/// Load: `observations` requests spread evenly over `hours`, a service each (uniformly),
+/// a route each from a Zipf(1) popularity over `routes` routes per service (one method each),
+/// log-normal latencies whose median depends on the route, 0.1 % errors.
+public struct QueryBenchmark: Sendable {
+    public struct Options: Sendable {
+        public var observations = 10_000_000
+        public var services = 15
+        public var routes = 200
+        public var hours = 24
+        public var repetitions = 20
+        public var yardstickRows = 300_000
+        public var keepData = false
+
+        public init() {}
+    }
+
+    static let serviceNames = ["checkout", "gateway", "catalog", "cart", "payment", "inventory", "notification", "user",
+                               "session", "search", "recommendation", "order", "shipping", "pricing", "frontend"]
+
+    let options: Options
+    let progress: @Sendable (String) -> Void
+
+    public init(options: Options, progress: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.progress = progress
+    }
+
+    public func run() async throws(CLIError) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-query-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: directory)
+        defer { if !options.keepData { try? FileManager.default.removeItem(atPath: directory) } }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create \(directory): \(error)")
+        }
+
+        let services = (0..<options.services).map { $0 < Self.serviceNames.count ? Self.serviceNames[$0] : "service-\($0)" }
+        let routes = (0..<options.routes).map { "/api/v1/resource-\($0)/{id}" }
+        let end = Timestamp.now().nanoseconds / 1_000_000_000 / 60 * 60
+        let start = end - Int64(options.hours) * 3600
+        var generator = LoadGenerator(seed: 42, routes: options.routes)
+
+        progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
+        var sample: [LogRecord] = []
+        for index in 0..<options.yardstickRows {
+            sample.append(generator.record(at: Timestamp(nanoseconds: (start + Int64(index)) * 1_000_000_000),
+                                           services: services, routes: routes))
+        }
+        let yardstick: SQLiteInsertYardstick.Result
+        do {
+            yardstick = try SQLiteInsertYardstick.measure(records: sample, rowsPerTransaction: 1000, directory: directory)
+        } catch {
+            throw CLIError("yardstick: \(error)")
+        }
+        sample = []
+
+        let database: ObsDatabase
+        do {
+            database = try ObsDatabase.open(at: directory + "/obs.db")
+        } catch {
+            throw CLIError("\(error)")
+        }
+        defer { try? database.close() }
+        let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
+        let aggregator = EventTimeAggregator()
+        let clock = Atomic<Int64>(start * 1_000_000_000)
+        let flusher = RollupFlusher(aggregator: aggregator, writer: store, logger: .init(label: "bench"),
+                                    now: { Timestamp(nanoseconds: clock.load(ordering: .relaxed)) })
+
+        // Exact latencies of one service, to check the merged answer against.
+        var checkoutLatencies: [Double] = []
+        checkoutLatencies.reserveCapacity(options.observations / max(1, options.services) + 1000)
+        progress("aggregating \(options.observations) requests over \(options.hours) h…")
+        let span = Double(end - start) * 1e9
+        let batchSize = 10_000
+        var batch: [LogRecord] = []
+        batch.reserveCapacity(batchSize)
+        var lastFlush = start
+        let aggregationStarted = DispatchTime.now().uptimeNanoseconds
+        var flushSeconds = 0.0
+        for index in 0..<options.observations {
+            let time = Timestamp(nanoseconds: start * 1_000_000_000 + Int64(Double(index) / Double(options.observations) * span))
+            let record = generator.record(at: time, services: services, routes: routes)
+            if record.service == services[0], let duration = record.durationMs { checkoutLatencies.append(duration) }
+            batch.append(record)
+            if batch.count == batchSize || index == options.observations - 1 {
+                aggregator.observe(logs: batch, spans: [], now: time)
+                clock.store(time.nanoseconds, ordering: .relaxed)
+                batch.removeAll(keepingCapacity: true)
+                let seconds = time.nanoseconds / 1_000_000_000
+                if seconds - lastFlush >= 10 {
+                    let flushStarted = DispatchTime.now().uptimeNanoseconds
+                    do { try await flusher.flush() } catch { throw CLIError("\(error)") }
+                    flushSeconds += Double(DispatchTime.now().uptimeNanoseconds - flushStarted) / 1e9
+                    lastFlush = seconds
+                }
+                if index % 1_000_000 < batchSize { progress("  \(index / 1_000_000) M requests aggregated") }
+            }
+        }
+        do { try await flusher.flush(everything: true) } catch { throw CLIError("\(error)") }
+        let aggregationSeconds = Double(DispatchTime.now().uptimeNanoseconds - aggregationStarted) / 1e9
+
+        let footprint: (rows: Int, bytes: Int)
+        do { footprint = try await database.rollupFootprint() } catch { throw CLIError("\(error)") }
+
+        progress("timing queries (\(options.repetitions) runs each)…")
+        let evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
+        let now = Timestamp(nanoseconds: end * 1_000_000_000)
+        let dayAgo = Timestamp(nanoseconds: (end - 24 * 3600) * 1_000_000_000)
+        let questions: [(String, QueryRequest)] = [
+            ("instant", QueryRequest(expression: "p95(latency{service=\"checkout\"}[24h])", evaluation: .instant(now))),
+            ("range 24 h, step 1 m", QueryRequest(expression: "p95(latency[5m]) by (service)",
+                                                  evaluation: .range(start: dayAgo, end: now, step: .seconds(60)))),
+            ("instant", QueryRequest(expression: "error_rate{service=\"checkout\"}[1h] by (route)",
+                                     evaluation: .instant(now.adding(nanoseconds: -17_000_000_000)))),
+        ]
+        var lines: [String] = []
+        var answers: [QueryResult] = []
+        for (label, question) in questions {
+            var seconds: [Double] = []
+            var answer: QueryResult?
+            for _ in 0..<options.repetitions {
+                let started = DispatchTime.now().uptimeNanoseconds
+                do { answer = try await evaluator.run(question) } catch { throw CLIError("\(question.expression): \(error)") }
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            }
+            let summary = LatencySummary(seconds)
+            let points = answer.map { $0.series.reduce(0) { $0 + $1.points.count } } ?? 0
+            lines.append("  \(question.expression)  (\(label))\n    p50 \(summary.milliseconds(50)), p95 \(summary.milliseconds(95)), max \(summary.milliseconds(100)); \(answer?.series.count ?? 0) series, \(points) points")
+            if let answer { answers.append(answer) }
+        }
+
+        checkoutLatencies.sort()
+        let exact = checkoutLatencies.isEmpty ? 0 : checkoutLatencies[Int(0.95 * Double(checkoutLatencies.count - 1))]
+        let merged = answers.first?.series.first?.points.first?.value ?? .nan
+        let storedHours = Double(options.hours)
+
+        return """
+            obs bench query — \(options.observations) requests, \(options.services) services × \(options.routes) routes (one method each), \(options.hours) h
+              SQLite yardstick (raw insert, same machine, same run): \(Int(yardstick.rowsPerSecond)) rows/s
+              aggregation (aggregator + flusher, simulated clock): \(Int(Double(options.observations) / aggregationSeconds)) requests/s, of which flushing \(String(format: "%.1f", flushSeconds)) s of \(String(format: "%.1f", aggregationSeconds)) s
+              rollups stored: \(footprint.rows) rows, \(footprint.bytes / 1_048_576) MiB → \(Int(Double(footprint.bytes) / storedHours * 24 / 1_048_576)) MiB per day of data (10 s + 1 m + 1 h rows, before retention)
+            queries (in-process evaluator over SQLite, \(options.repetitions) runs each):
+            \(lines.joined(separator: "\n"))
+            accuracy: checkout p95 over 24 h merged from rollups \(String(format: "%.2f", merged)) ms, exact \(String(format: "%.2f", exact)) ms (\(String(format: "%.3f", abs(merged - exact) / exact * 100)) % off; the sketch guarantees ≤ 1 %)
+            peak RSS: \(ProcessMemory.peakResidentBytes / 1_048_576) MiB
+            \(options.keepData ? "data kept in \(directory)\n" : "")
+            """
+    }
+}
+
+/// The benchmark's request generator: deterministic, cheap, realistic enough in shape.
+struct LoadGenerator {
+    var state: UInt64
+    let zipfCumulative: [Double]
+
+    init(seed: UInt64, routes: Int) {
+        state = seed
+        var cumulative: [Double] = []
+        var total = 0.0
+        for rank in 1...max(1, routes) {
+            total += 1 / Double(rank)
+            cumulative.append(total)
+        }
+        zipfCumulative = cumulative.map { $0 / total }
+    }
+
+    /// SplitMix64.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func uniform() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+
+    mutating func normal() -> Double {
+        let u1 = max(uniform(), 1e-300), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    mutating func record(at time: Timestamp, services: [String], routes: [String]) -> LogRecord {
+        let service = services[Int(next() % UInt64(services.count))]
+        let draw = uniform()
+        var low = 0, high = zipfCumulative.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if zipfCumulative[middle] < draw { low = middle + 1 } else { high = middle }
+        }
+        let isError = next() % 1000 == 0
+        let median = 20.0 + Double(low % 17) * 15
+        let duration = median * exp(0.6 * normal())
+        return LogRecord(
+            time: time, service: service, severity: isError ? .error : .info, message: "request",
+            durationMs: duration, status: isError ? 503 : 200, route: routes[low], method: low % 2 == 0 ? "GET" : "POST"
+        )
+    }
+}
+
+/// This process's memory high-water mark.
+enum ProcessMemory {
+    static var peakResidentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return kilobytes * 1024
+    }
+}

@@ -1,0 +1,20 @@
+/// Merges two encoded latency sketches into one; the aggregation layer owns the format and
+/// hands storage this operator so that late buckets merge into stored rows in SQL.
+public typealias SketchMerger = @Sendable (_ stored: [UInt8], _ added: [UInt8]) -> [UInt8]
+
+/// Where closed aggregation buckets go. Each `add` is one transaction: all its deltas are
+/// merged and the flush generation moves to `generation`, or nothing changes.
+public protocol RollupWriter: Sendable {
+    func add(_ deltas: [RollupDelta], generation: Int64) async throws(StorageError)
+    /// The generation of the last committed `add` (0 for a new store).
+    func committedGeneration() async throws(StorageError) -> Int64
+}
+
+/// Reads rollups for the query layer.
+public protocol RollupReader: Sendable {
+    /// Every stored series of a kind, with its id.
+    func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)]
+    /// The rows of `seriesIDs` in each range, read in one snapshot. Sketches are read only
+    /// when asked for: counting questions never decode them.
+    func rows(in ranges: [RollupRange], seriesIDs: [Int64], withSketches: Bool) async throws(StorageError) -> RollupReadResult
+}

@@ -1,0 +1,574 @@
+import Foundation
+import Testing
+
+@testable import ObsAggregate
+
+@Suite struct LatencySketchTests {
+    /// The quantiles every accuracy check covers: p1, p2, …, p99 and p99.9.
+    static let checkedQuantiles: [Double] = (1...99).map { Double($0) / 100 } + [0.999]
+    /// α plus room for floating-point rounding at bin boundaries (~1e-15 in practice).
+    static let allowedRelativeError = LatencySketch.relativeAccuracy + 1e-9
+
+    /// "p50", "p99.9": how failure messages name a quantile.
+    static func label(_ q: Double) -> String {
+        let tenths = Int((q * 1000).rounded())
+        return tenths % 10 == 0 ? "p\(tenths / 10)" : "p\(tenths / 10).\(tenths % 10)"
+    }
+
+    // MARK: - Accuracy
+
+    @Test(arguments: SampleDistribution.allCases)
+    func quantilesAreWithinOnePercentOfExactValues(distribution: SampleDistribution) throws {
+        var random = SplitMix64(seed: distribution.seed)
+        var samples = (0..<1_000_000).map { _ in distribution.sample(&random) }
+        var sketch = LatencySketch()
+        for sample in samples { sketch.add(sample) }
+        #expect(sketch.count == 1_000_000)
+        #expect(sketch.sum == samples.reduce(0, +), "same additions in the same order: bit-exact")
+        samples.sort()
+        #expect(sketch.min == samples.first && sketch.max == samples.last)
+
+        for q in Self.checkedQuantiles {
+            let exact = samples[Int((q * Double(samples.count - 1)).rounded(.down))]
+            let estimate = try #require(sketch.quantile(q))
+            let error = abs(estimate - exact) / exact
+            #expect(
+                error <= Self.allowedRelativeError,
+                "\(distribution) \(Self.label(q)): sketch \(estimate), exact \(exact), relative error \(error)")
+        }
+        #expect(sketch.quantile(0) == samples.first, "\(distribution) p0 must be the exact minimum")
+        #expect(sketch.quantile(1) == samples.last, "\(distribution) p100 must be the exact maximum")
+    }
+
+    @Test func constantDistributionIsExactAtEveryQuantile() {
+        var sketch = LatencySketch()
+        for _ in 0..<1000 { sketch.add(42.0) }
+        for q in [0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1] {
+            #expect(sketch.quantile(q) == 42.0, "\(Self.label(q))")
+        }
+    }
+
+    @Test func countSumMinAndMaxAreExact() {
+        var sketch = LatencySketch()
+        let values: [Double] = [3.5, 0.25, 1200, 0, 7, 7, 99.125, 0.0000001]
+        for value in values { sketch.add(value) }
+        #expect(sketch.count == UInt64(values.count))
+        #expect(sketch.sum == values.reduce(0, +))
+        #expect(sketch.min == 0)
+        #expect(sketch.max == 1200)
+        #expect(!sketch.isEmpty)
+    }
+
+    @Test func invalidAndTinyValuesAreHandledAsDocumented() throws {
+        var sketch = LatencySketch()
+        sketch.add(.nan)
+        sketch.add(.infinity)
+        #expect(sketch.isEmpty, "NaN and +infinity are ignored")
+
+        sketch.add(-5)
+        sketch.add(-.infinity)
+        sketch.add(-0.0)
+        #expect(sketch.count == 3)
+        #expect(sketch.zeroCount == 3, "negative values count as 0")
+        #expect(sketch.sum == 0)
+        #expect(sketch.min == 0 && sketch.max == 0)
+        #expect(sketch.quantile(0.5) == 0)
+
+        var tiny = LatencySketch()
+        for value in [5e-7, 1e-6, 2e-6, 3e-6] { tiny.add(value) }
+        #expect(tiny.zeroCount == 2, "values at or below 1 ns go to the zero bucket")
+        #expect(tiny.quantile(0) == 5e-7)
+        let rankOne = try #require(tiny.quantile(1.0 / 3))
+        #expect(rankOne >= 5e-7 && rankOne <= 1e-6, "zero-bucket estimates stay within 1 ns")
+        let rankTwo = try #require(tiny.quantile(2.0 / 3))
+        #expect(abs(rankTwo - 2e-6) / 2e-6 <= Self.allowedRelativeError)
+    }
+
+    @Test func quantileArgumentIsClampedAndNaNGivesNil() {
+        var sketch = LatencySketch()
+        for value in [10.0, 20, 30] { sketch.add(value) }
+        #expect(sketch.quantile(-1) == 10)
+        #expect(sketch.quantile(7) == 30)
+        #expect(sketch.quantile(.nan) == nil)
+    }
+
+    @Test func maxBinsIsClampedToItsDocumentedRange() {
+        var huge = LatencySketch(maxBins: .max)
+        #expect(huge.maxBins == LatencySketch.maxBinsLimit)
+        for value in [1e-5, 1e300, 0.5] { huge.add(value) }
+        #expect(huge.count == 3)
+        #expect(huge.quantile(1) == 1e300)
+        #expect(LatencySketch(maxBins: 0).maxBins == 1)
+        #expect(LatencySketch(maxBins: -5).maxBins == 1)
+    }
+
+    @Test func emptySketchHasNoQuantilesAndMergingWithItChangesNothing() {
+        let empty = LatencySketch()
+        #expect(empty.isEmpty)
+        #expect(empty.count == 0)
+        #expect(empty.quantile(0.5) == nil)
+        #expect(empty.quantile(0) == nil)
+        #expect(empty.min == .infinity && empty.max == -.infinity)
+
+        var random = SplitMix64(seed: 7)
+        var sketch = LatencySketch()
+        for _ in 0..<10_000 { sketch.add(SampleDistribution.logNormal.sample(&random)) }
+        var mergedIntoFull = sketch
+        mergedIntoFull.merge(empty)
+        #expect(mergedIntoFull == sketch)
+        #expect(mergedIntoFull.sum.bitPattern == sketch.sum.bitPattern)
+        var mergedIntoEmpty = empty
+        mergedIntoEmpty.merge(sketch)
+        #expect(mergedIntoEmpty == sketch)
+        #expect(mergedIntoEmpty.sum.bitPattern == sketch.sum.bitPattern)
+        var emptyMergedWithEmpty = empty
+        emptyMergedWithEmpty.merge(empty)
+        #expect(emptyMergedWithEmpty == empty)
+        #expect(emptyMergedWithEmpty.sum == 0)
+    }
+
+    // MARK: - Merge
+
+    @Test func mergingPerMinuteSketchesEqualsOneSketchOfAllSamples() throws {
+        var random = SplitMix64(seed: 360)
+        let samples = (0..<(360 * 2800)).map { index in
+            // Shift the distribution across the "hour" so the parts differ in range.
+            let distribution = SampleDistribution.allCases[index / 2800 % 3]
+            return distribution.sample(&random)
+        }
+        var whole = LatencySketch()
+        for sample in samples { whole.add(sample) }
+        let parts = (0..<360).map { part in
+            var sketch = LatencySketch()
+            for sample in samples[(part * 2800)..<((part + 1) * 2800)] { sketch.add(sample) }
+            return sketch
+        }
+
+        var merged = LatencySketch()
+        for part in parts { merged.merge(part) }
+        #expect(merged == whole)
+        #expect(merged.count == UInt64(samples.count))
+        #expect(abs(merged.sum - whole.sum) <= 1e-9 * whole.sum, "sums differ only by rounding")
+
+        // Pairwise (tree-shaped) merging must give the same result as a running merge.
+        var level = parts
+        while level.count > 1 {
+            level = stride(from: 0, to: level.count, by: 2).map { start in
+                var pair = level[start]
+                if start + 1 < level.count { pair.merge(level[start + 1]) }
+                return pair
+            }
+        }
+        #expect(level[0] == whole)
+
+        for q in [0, 0.5, 0.9, 0.95, 0.99, 0.999, 1] + Self.checkedQuantiles {
+            #expect(merged.quantile(q) == whole.quantile(q), "\(Self.label(q))")
+        }
+    }
+
+    @Test func mergingSketchesWithDifferentMaxBinsKeepsTheSmallerBound() {
+        var wide = LatencySketch()
+        var narrow = LatencySketch(maxBins: 100)
+        for exponent in -3...6 { wide.add(pow(10, Double(exponent))) }
+        narrow.add(5)
+        wide.merge(narrow)
+        #expect(wide.maxBins == 100)
+        #expect(wide.binCount <= 100)
+        #expect(wide.count == 11)
+        #expect(wide.quantile(1) == 1e6)
+
+        var emptyNarrow = LatencySketch(maxBins: 10)
+        emptyNarrow.merge(wide)
+        #expect(emptyNarrow.maxBins == 10)
+        #expect(emptyNarrow.binCount <= 10)
+    }
+
+    // MARK: - Collapsing
+
+    @Test func collapsingKeepsBinsBoundedAndHighQuantilesAccurate() throws {
+        let maxBins = 64
+        var random = SplitMix64(seed: 64)
+        // Log-uniform over 12 decades: about 1380 bins' worth of range.
+        var samples = (0..<200_000).map { _ in pow(10, -3 + 12 * random.nextUnitInterval()) }
+
+        var inArrivalOrder = LatencySketch(maxBins: maxBins)
+        for sample in samples {
+            inArrivalOrder.add(sample)
+            if inArrivalOrder.binCount > maxBins { break }
+        }
+        #expect(inArrivalOrder.binCount <= maxBins)
+        #expect(inArrivalOrder.count == UInt64(samples.count))
+
+        var parts = [LatencySketch](repeating: LatencySketch(maxBins: maxBins), count: 16)
+        for (index, sample) in samples.enumerated() { parts[index % 16].add(sample) }
+        var merged = LatencySketch(maxBins: maxBins)
+        for part in parts {
+            merged.merge(part)
+            #expect(merged.binCount <= maxBins)
+        }
+
+        samples.sort()
+        var ascending = LatencySketch(maxBins: maxBins)
+        for sample in samples { ascending.add(sample) }
+        var descending = LatencySketch(maxBins: maxBins)
+        for sample in samples.reversed() { descending.add(sample) }
+
+        // Collapsed state depends only on the values: everything below the top 64 bins is in
+        // the lowest kept bin, whatever the order of adds and merges.
+        #expect(ascending == inArrivalOrder)
+        #expect(descending == inArrivalOrder)
+        #expect(merged == inArrivalOrder)
+
+        for q in [0.99, 0.995, 0.999] {
+            let exact = samples[Int((q * Double(samples.count - 1)).rounded(.down))]
+            let estimate = try #require(inArrivalOrder.quantile(q))
+            let error = abs(estimate - exact) / exact
+            #expect(error <= Self.allowedRelativeError, "\(Self.label(q)): sketch \(estimate), exact \(exact)")
+        }
+        // Documented limit: quantiles below the kept range are overestimated, never under.
+        for q in [0.01, 0.1, 0.5] {
+            let exact = samples[Int((q * Double(samples.count - 1)).rounded(.down))]
+            let estimate = try #require(inArrivalOrder.quantile(q))
+            #expect(estimate >= exact * (1 - LatencySketch.relativeAccuracy), "\(Self.label(q))")
+        }
+        let exactP1 = samples[Int((0.01 * Double(samples.count - 1)).rounded(.down))]
+        let estimateP1 = try #require(inArrivalOrder.quantile(0.01))
+        #expect(estimateP1 > exactP1 * 2, "p1 lies in the collapsed range, so it must be far off")
+    }
+
+    @Test(arguments: [1, 2, 5, 64, LatencySketch.defaultMaxBins])
+    func stateDependsOnlyOnTheValuesNotOnAddAndMergeOrder(maxBins: Int) {
+        var random = SplitMix64(seed: UInt64(maxBins))
+        // Mostly 0.1 ms ... 10 s, with rare values down to 1e-9 and up to 1e15 ms.
+        let samples = (0..<20_000).map { index in
+            let exponent = index.isMultiple(of: 97) ? -9 + 24 * random.nextUnitInterval() : -1 + 5 * random.nextUnitInterval()
+            return pow(10, exponent)
+        }
+        var reference = LatencySketch(maxBins: maxBins)
+        for sample in samples.sorted() { reference.add(sample) }
+
+        for _ in 0..<5 {
+            // Split the samples into random runs, sketch each, and merge in a random order.
+            var parts: [LatencySketch] = []
+            var start = 0
+            while start < samples.count {
+                let end = Swift.min(samples.count, start + 1 + Int(random.next() % 3000))
+                var part = LatencySketch(maxBins: maxBins)
+                for sample in samples[start..<end] { part.add(sample) }
+                parts.append(part)
+                start = end
+            }
+            var merged = LatencySketch(maxBins: maxBins)
+            while let part = parts.popLast() {
+                if random.next().isMultiple(of: 2) {
+                    merged.merge(part)
+                } else {
+                    var combined = part
+                    combined.merge(merged)
+                    merged = combined
+                }
+                #expect(merged.binCount <= maxBins)
+            }
+            #expect(merged == reference, "maxBins \(maxBins)")
+        }
+    }
+
+    @Test func collapsingHandlesAJumpBeyondEveryStoredBin() {
+        var sketch = LatencySketch(maxBins: 8)
+        sketch.add(1)
+        sketch.add(2)
+        sketch.add(1e9)
+        #expect(sketch.binCount == 8)
+        #expect(sketch.count == 3)
+        #expect(sketch.quantile(0) == 1)
+        #expect(sketch.quantile(1) == 1e9)
+        let middle = sketch.quantile(0.5) ?? 0
+        #expect(middle > 1e8, "1 and 2 collapsed into the lowest of the 8 bins below 1e9")
+
+        var single = LatencySketch(maxBins: 1)
+        for value in [0.5, 3, 700] { single.add(value) }
+        #expect(single.binCount == 1)
+        #expect(single.count == 3)
+        #expect(single.quantile(1) == 700)
+    }
+
+    // MARK: - Encoding
+
+    @Test(arguments: EncodingCase.allCases)
+    func encodingRoundTripsExactly(example: EncodingCase) throws {
+        let sketch = example.makeSketch()
+        let bytes = sketch.encoded()
+        let decoded = try LatencySketch(decoding: bytes)
+        #expect(decoded == sketch)
+        #expect(decoded.sum.bitPattern == sketch.sum.bitPattern)
+        #expect(decoded.min.bitPattern == sketch.min.bitPattern)
+        #expect(decoded.max.bitPattern == sketch.max.bitPattern)
+        #expect(decoded.encoded() == bytes)
+        #expect(try LatencySketch(decoding: bytes[...]) == sketch, "decodes from a slice too")
+        for q in Self.checkedQuantiles {
+            #expect(decoded.quantile(q) == sketch.quantile(q))
+        }
+    }
+
+    @Test func typicalSketchEncodesInAFewHundredBytes() {
+        var random = SplitMix64(seed: 1000)
+        var sketch = LatencySketch()
+        for _ in 0..<1000 { sketch.add(SampleDistribution.logNormal.sample(&random)) }
+        let size = sketch.encoded().count
+        #expect(size > 100 && size < 500, "encoded size \(size) bytes")
+        #expect(LatencySketch().encoded().count == 31, "an empty sketch is 31 bytes")
+    }
+
+    @Test func everyTruncatedPrefixThrows() {
+        for example in EncodingCase.allCases {
+            let bytes = example.makeSketch().encoded()
+            for length in 0..<bytes.count {
+                #expect(throws: LatencySketchDecodingError.self, "\(example), \(length) bytes") {
+                    try LatencySketch(decoding: bytes.prefix(length))
+                }
+            }
+        }
+    }
+
+    @Test func truncationMessageNamesOffsetAndField() throws {
+        var sketch = LatencySketch()
+        sketch.add(100)
+        sketch.add(250)
+        let bytes = sketch.encoded()
+        // version, count, zero count, maxBins (2 bytes), first index (2 bytes), number of bins
+        // (1 byte) = 8 header bytes; bins 231...277 (47 one-byte counts), then 24 double bytes.
+        #expect(bytes.count == 8 + 47 + 24)
+        let error = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: bytes.prefix(60))
+        }
+        #expect(error.description == "sketch: truncated at byte 60 reading sum")
+        #expect(error == LatencySketchDecodingError(.truncated, at: 60, reading: .sum))
+
+        let early = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: bytes.prefix(4))
+        }
+        #expect(early.description == "sketch: truncated at byte 4 reading maxBins")
+
+        let empty = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: [UInt8]())
+        }
+        #expect(empty.description == "sketch: truncated at byte 0 reading version")
+    }
+
+    @Test func wrongVersionThrows() throws {
+        var bytes = EncodingCase.logNormal.makeSketch().encoded()
+        bytes[0] = 2
+        let error = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: bytes)
+        }
+        #expect(error.problem == .unsupportedVersion(2))
+        #expect(error.description == "sketch: unsupported version 2 at byte 0 (this build reads version 1)")
+    }
+
+    @Test func countMismatchThrows() throws {
+        var sketch = LatencySketch()
+        sketch.add(100)
+        var bytes = sketch.encoded()
+        bytes[1] = 2  // count 2, but one bin count of 1 and no zero values
+        let error = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: bytes)
+        }
+        #expect(error.problem == .countMismatch(binTotal: 1, zeroCount: 0, count: 2))
+        #expect(
+            error.description
+                == "sketch: bin counts (1) plus zero count (0) do not add up to count (2) at byte 9 reading bin counts")
+    }
+
+    @Test func absurdSizesAndValuesThrow() {
+        // Header: version 1, count 0, zero count 0, maxBins 64, first index 0, then `bins`.
+        func encoding(maxBins: UInt8 = 64, bins: [UInt8], rest: [UInt8] = []) -> [UInt8] {
+            [1, 0, 0, maxBins, 0] + bins + rest
+        }
+        let emptyDoubles: [UInt8] = encodedDoubles(0, .infinity, -.infinity)
+
+        #expect(throws: LatencySketchDecodingError.self, "more bins than maxBins") {
+            try LatencySketch(decoding: encoding(bins: [65] + [UInt8](repeating: 0, count: 65), rest: emptyDoubles))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "more bins than bytes left") {
+            try LatencySketch(decoding: encoding(maxBins: 0x7F, bins: [0x7F, 0, 0]))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "a 2^63 bin count") {
+            try LatencySketch(decoding: [1, 0, 0] + varint(1 << 16) + [0] + varint(1 << 63) + emptyDoubles)
+        }
+        #expect(throws: LatencySketchDecodingError.self, "maxBins 0") {
+            try LatencySketch(decoding: encoding(maxBins: 0, bins: [0], rest: emptyDoubles))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "maxBins 2^40") {
+            try LatencySketch(decoding: [1, 0, 0] + varint(1 << 40) + [0, 0] + emptyDoubles)
+        }
+        #expect(throws: LatencySketchDecodingError.self, "an 11-byte varint") {
+            try LatencySketch(decoding: [1] + [UInt8](repeating: 0x80, count: 10) + [0x00])
+        }
+        #expect(throws: LatencySketchDecodingError.self, "a varint over 64 bits") {
+            try LatencySketch(decoding: [1] + [UInt8](repeating: 0xFF, count: 9) + [0x02])
+        }
+        #expect(throws: Never.self, "the well-formed empty encoding") {
+            try LatencySketch(decoding: encoding(bins: [0], rest: emptyDoubles))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "trailing bytes") {
+            try LatencySketch(decoding: encoding(bins: [0], rest: emptyDoubles + [0]))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "empty sketch with a minimum") {
+            try LatencySketch(decoding: encoding(bins: [0], rest: encodedDoubles(0, 5, -.infinity)))
+        }
+        #expect(throws: LatencySketchDecodingError.self, "bins beyond the largest Double") {
+            // count 1, first index zigzag(40000) = 80000 = 0x80 0xF1 0x04, one bin of 1.
+            try LatencySketch(decoding: [1, 1, 0, 64, 0x80, 0xF1, 0x04, 1, 1] + encodedDoubles(1, 1, 1))
+        }
+        for zigzagIndex in [UInt64.max, UInt64.max - 1, 1381] {
+            // Int64.min, Int64.max, -691 (just below the 1 ns floor); two bins of 1 each.
+            #expect(throws: LatencySketchDecodingError.self, "first bin index from zigzag \(zigzagIndex)") {
+                try LatencySketch(decoding: [1, 2, 0, 64] + varint(zigzagIndex) + [2, 1, 1] + encodedDoubles(2, 1, 1))
+            }
+        }
+        #expect(throws: LatencySketchDecodingError.self, "min above max") {
+            try LatencySketch(decoding: [1, 1, 1, 64, 0, 0] + encodedDoubles(0, 1e-7, 0))
+        }
+        // The same shape with consistent values decodes, proving the checks above are specific.
+        #expect(throws: Never.self) {
+            try LatencySketch(decoding: [1, 1, 1, 64, 0, 0] + encodedDoubles(1e-7, 1e-7, 1e-7))
+        }
+    }
+
+    @Test func garbageNeverCrashesTheDecoder() {
+        var random = SplitMix64(seed: 99)
+        var decodedCount = 0
+        let valid = EncodingCase.allCases.map { $0.makeSketch().encoded() }
+        for round in 0..<20_000 {
+            var bytes: [UInt8]
+            if round.isMultiple(of: 2) {
+                bytes = (0..<Int(random.next() % 48)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                if !bytes.isEmpty { bytes[0] = 1 }
+            } else {
+                bytes = valid[Int(random.next() % UInt64(valid.count))]
+                guard !bytes.isEmpty else { continue }
+                for _ in 0..<(1 + random.next() % 3) {
+                    bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            guard let sketch = try? LatencySketch(decoding: bytes) else { continue }
+            // Whatever decodes must behave: quantiles within [min, max], stable re-encoding.
+            decodedCount += 1
+            if let median = sketch.quantile(0.5) {
+                #expect(median >= sketch.min && median <= sketch.max)
+            }
+            #expect((try? LatencySketch(decoding: sketch.encoded())) == sketch)
+            var merged = sketch
+            merged.merge(sketch)
+            #expect(merged.count >= sketch.count)
+        }
+        #expect(decodedCount > 0, "some mutations (e.g. of a bin count with a matching count) decode")
+    }
+
+    private func varint(_ value: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var remaining = value
+        while remaining >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            remaining >>= 7
+        }
+        return bytes + [UInt8(remaining)]
+    }
+
+    private func encodedDoubles(_ values: Double...) -> [UInt8] {
+        values.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } }
+    }
+}
+
+// MARK: - Test data
+
+// Nested in the suite so that other test files of the target can use the same names.
+extension LatencySketchTests {
+    /// The distributions the accuracy requirement is checked against.
+    enum SampleDistribution: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// Median 100 ms, σ = 1: a typical service latency.
+        case logNormal
+        /// 70 % cache hits around 5 ms, 30 % misses around 800 ms.
+        case bimodal
+        /// Pareto with shape 1.1 and scale 1 ms: an infinite-variance tail.
+        case heavyTail
+        /// Every value 42 ms.
+        case constant
+
+        var testDescription: String { rawValue }
+
+        var seed: UInt64 {
+            UInt64(SampleDistribution.allCases.firstIndex(of: self) ?? 0) + 1
+        }
+
+        func sample(_ random: inout SplitMix64) -> Double {
+            switch self {
+            case .logNormal:
+                return exp(log(100) + random.nextStandardNormal())
+            case .bimodal:
+                let median = random.nextUnitInterval() < 0.7 ? 5.0 : 800.0
+                return exp(log(median) + 0.5 * random.nextStandardNormal())
+            case .heavyTail:
+                return pow(random.nextUnitInterval(), -1 / 1.1)
+            case .constant:
+                return 42
+            }
+        }
+    }
+
+    /// Sketches whose encodings must round-trip and whose every prefix must be rejected.
+    enum EncodingCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case empty, singleValue, onlyZeros, zerosAndValues, logNormal, bimodal, heavyTail, collapsed
+
+        var testDescription: String { rawValue }
+
+        func makeSketch() -> LatencySketch {
+            var random = SplitMix64(seed: 11)
+            var sketch = LatencySketch()
+            switch self {
+            case .empty:
+                break
+            case .singleValue:
+                sketch.add(12.5)
+            case .onlyZeros:
+                for _ in 0..<300 { sketch.add(0) }
+            case .zerosAndValues:
+                for index in 0..<300 { sketch.add(index.isMultiple(of: 3) ? 0 : Double(index) * 0.37) }
+            case .logNormal, .bimodal, .heavyTail:
+                let distribution = SampleDistribution(rawValue: rawValue) ?? .logNormal
+                for _ in 0..<5000 { sketch.add(distribution.sample(&random)) }
+            case .collapsed:
+                sketch = LatencySketch(maxBins: 64)
+                for _ in 0..<5000 { sketch.add(pow(10, -3 + 12 * random.nextUnitInterval())) }
+            }
+            return sketch
+        }
+    }
+
+    /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, seedable generator, so that every run
+    /// checks exactly the same samples.
+    struct SplitMix64 {
+        private var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+
+        /// Uniform in the open interval (0, 1), so `log` of it is always finite.
+        mutating func nextUnitInterval() -> Double {
+            (Double(next() >> 11) + 0.5) * 0x1p-53
+        }
+
+        /// Box–Muller: one standard normal variate from two uniform ones.
+        mutating func nextStandardNormal() -> Double {
+            let radius = (-2 * log(nextUnitInterval())).squareRoot()
+            return radius * cos(2 * Double.pi * nextUnitInterval())
+        }
+    }
+}
