@@ -67,7 +67,13 @@ public final class EventTimeAggregator: Sendable {
         var inFlight: InFlight?
         var committedGeneration: Int64
         /// Buckets starting before this have been closed: records for them are late.
-        var closedBefore: Int64 = .min
+        var closedBefore: Int64
+        /// Records up to these ids are all in the store (see `RollupWatermark`).
+        var allLogID: Int64
+        var allSpanID: Int64
+        /// The highest record ids observed.
+        var observedLogID: Int64
+        var observedSpanID: Int64
     }
 
     public let configuration: Configuration
@@ -75,10 +81,15 @@ public final class EventTimeAggregator: Sendable {
     private let state: Mutex<State>
 
     /// `knownSeries` (the stored request series) seeds the per-service series limit, so it
-    /// holds across restarts; `committedGeneration` is the store's flush generation.
-    public init(configuration: Configuration = .init(), knownSeries: [RollupSeriesKey] = [], committedGeneration: Int64 = 0) {
+    /// holds across restarts; `committedGeneration` and `watermark` are the store's.
+    public init(configuration: Configuration = .init(), knownSeries: [RollupSeriesKey] = [], committedGeneration: Int64 = 0,
+                watermark: RollupWatermark = .empty) {
         self.configuration = configuration
-        var initial = State(committedGeneration: committedGeneration)
+        var initial = State(
+            committedGeneration: committedGeneration, closedBefore: watermark.closedBefore,
+            allLogID: watermark.allLogID, allSpanID: watermark.allSpanID,
+            observedLogID: max(watermark.allLogID, watermark.logID), observedSpanID: max(watermark.allSpanID, watermark.spanID)
+        )
         for key in knownSeries where key.kind == .requests {
             initial.routes[key.service, default: []].insert(RouteKey(route: key.route, method: key.method))
         }
@@ -94,8 +105,8 @@ public final class EventTimeAggregator: Sendable {
         return remainder >= 0 ? seconds - remainder : seconds - remainder - bucketSeconds
     }
 
-    /// Counts the records of one committed batch.
-    public func observe(logs: [LogRecord], spans: [TraceSpan], now: Timestamp) {
+    /// Counts the records of one committed batch; `ids` are the row ids its commit reached.
+    public func observe(logs: [LogRecord], spans: [TraceSpan], now: Timestamp, ids: CommittedRecordIDs = .init()) {
         let nowSeconds = Self.seconds(now)
         let oldest = nowSeconds - configuration.maxAge.totalNanoseconds / 1_000_000_000
         let newest = nowSeconds + configuration.maxAhead.totalNanoseconds / 1_000_000_000
@@ -104,6 +115,8 @@ public final class EventTimeAggregator: Sendable {
         var counted = 0, late = 0, folded = 0, outOfRange = 0, skipped = 0
 
         state.withLock { state in
+            if let id = ids.lastLogID { state.observedLogID = max(state.observedLogID, id) }
+            if let id = ids.lastSpanID { state.observedSpanID = max(state.observedSpanID, id) }
             func inRange(_ seconds: Int64) -> Bool {
                 if seconds < oldest || seconds > newest {
                     outOfRange += 1
@@ -167,34 +180,42 @@ public final class EventTimeAggregator: Sendable {
     /// Buckets ready for the store, as deltas for every resolution, under a new generation.
     public struct PendingFlush: Sendable {
         public let generation: Int64
+        /// What the store covers once this flush commits.
+        public let watermark: RollupWatermark
         public let deltas: [RollupDelta]
         public let bucketCount: Int
         let cells: [UnflushedCell]
     }
 
     /// Takes the buckets whose grace period has passed at `now` (all of them when
-    /// `everything`, at shutdown) and prepares their rows; nil when there is nothing to write
-    /// or a flush is already in flight. Finish with `finishFlush`.
+    /// `everything`, at shutdown — then it always answers, to record that every observed
+    /// record is stored) and prepares their rows; nil when there is nothing to write or a
+    /// flush is already in flight. Finish with `finishFlush`.
     public func beginFlush(now: Timestamp, everything: Bool = false) -> PendingFlush? {
         let graceSeconds = configuration.grace.totalNanoseconds / 1_000_000_000
         // A bucket [start, start + 10) closes once now ≥ start + 10 + grace.
         let closeBefore = everything ? Int64.max : Self.seconds(now) - graceSeconds - Self.bucketSeconds + 1
-        let taken: (generation: Int64, cells: [UnflushedCell])? = state.withLock { state in
+        let taken: (generation: Int64, watermark: RollupWatermark, cells: [UnflushedCell])? = state.withLock { state in
             guard state.inFlight == nil else { return nil }
             if !everything { state.closedBefore = max(state.closedBefore, Self.bucketStart(closeBefore - 1) + Self.bucketSeconds) }
             var cells: [UnflushedCell] = []
             for (key, cell) in state.cells where key.bucketStart < closeBefore {
                 cells.append(UnflushedCell(series: key.series, bucketStart: key.bucketStart, cell: cell))
             }
-            guard !cells.isEmpty else { return nil }
+            guard !cells.isEmpty || everything else { return nil }
             for cell in cells { state.cells.removeValue(forKey: CellKey(bucketStart: cell.bucketStart, series: cell.series)) }
             let generation = state.committedGeneration + 1
             state.inFlight = InFlight(generation: generation, cells: cells)
-            return (generation, cells)
+            let watermark = RollupWatermark(
+                allLogID: everything ? state.observedLogID : state.allLogID,
+                allSpanID: everything ? state.observedSpanID : state.allSpanID,
+                closedBefore: state.closedBefore, logID: state.observedLogID, spanID: state.observedSpanID
+            )
+            return (generation, watermark, cells)
         }
         guard let taken else { return nil }
-        return PendingFlush(generation: taken.generation, deltas: Self.deltas(for: taken.cells), bucketCount: taken.cells.count,
-                            cells: taken.cells)
+        return PendingFlush(generation: taken.generation, watermark: taken.watermark, deltas: Self.deltas(for: taken.cells),
+                            bucketCount: taken.cells.count, cells: taken.cells)
     }
 
     /// 10 s rows as they are; minute and hour rows merged in memory first, so each is one
@@ -228,6 +249,8 @@ public final class EventTimeAggregator: Sendable {
             state.inFlight = nil
             if committed {
                 state.committedGeneration = flush.generation
+                state.allLogID = max(state.allLogID, flush.watermark.allLogID)
+                state.allSpanID = max(state.allSpanID, flush.watermark.allSpanID)
             } else {
                 for cell in flush.cells {
                     state.cells[CellKey(bucketStart: cell.bucketStart, series: cell.series), default: RollupCell()].merge(cell.cell)

@@ -284,9 +284,24 @@ extension LatencySketch {
         _ source: [UInt64], from sourceOffset: Int,
         into target: inout [UInt64], from targetOffset: Int
     ) {
-        for (position, countInBin) in source.enumerated() where countInBin > 0 {
-            let targetPosition = Swift.max(sourceOffset + position - targetOffset, 0)
-            target[targetPosition] = saturatingSum(target[targetPosition], countInBin)
+        // Merging is the inner loop of every windowed query (thousands of sketches per
+        // range query), so it runs over raw buffers without per-element checks.
+        let shift = sourceOffset - targetOffset
+        source.withUnsafeBufferPointer { source in
+            target.withUnsafeMutableBufferPointer { target in
+                var position = 0
+                var collapsed: UInt64 = 0
+                while position < source.count && shift + position < 0 {
+                    collapsed = saturatingSum(collapsed, source[position])
+                    position += 1
+                }
+                if collapsed > 0 { target[0] = saturatingSum(target[0], collapsed) }
+                while position < source.count {
+                    let (sum, overflow) = target[shift + position].addingReportingOverflow(source[position])
+                    target[shift + position] = overflow ? .max : sum
+                    position += 1
+                }
+            }
         }
     }
 

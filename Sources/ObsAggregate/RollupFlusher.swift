@@ -49,7 +49,7 @@ public final class RollupFlusher: Service {
     public func flush(everything: Bool = false) async throws(StorageError) -> Int {
         guard let pending = aggregator.beginFlush(now: now(), everything: everything) else { return 0 }
         do {
-            try await writer.add(pending.deltas, generation: pending.generation)
+            try await writer.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
         } catch {
             aggregator.finishFlush(pending, committed: false)
             observer(pending.bucketCount, false)

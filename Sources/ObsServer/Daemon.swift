@@ -32,15 +32,25 @@ public struct Daemon: Sendable {
         let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
         let aggregator: EventTimeAggregator?
         if config.aggregate.enabled {
-            aggregator = EventTimeAggregator(
+            let stored = try await rollups.committedState()
+            let created = EventTimeAggregator(
                 configuration: .init(
                     grace: config.aggregate.grace, seriesPerService: config.limits.series,
                     requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
                     maxAge: config.retention.rollups1h
                 ),
                 knownSeries: try await rollups.series(kind: .requests).map(\.key),
-                committedGeneration: try await rollups.committedGeneration()
+                committedGeneration: stored.generation,
+                watermark: stored.watermark
             )
+            // After a crash, the buckets that were only in memory are rebuilt from the records.
+            let replayed = try await database.replayUnaggregated(after: stored.watermark) { logs, spans, ids in
+                created.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids)
+            }
+            if replayed > 0 {
+                logger.notice("Re-aggregated the records whose buckets the previous run had not written.", metadata: ["aggregate.records": "\(replayed)"])
+            }
+            aggregator = created
         } else {
             aggregator = nil
         }
@@ -55,7 +65,7 @@ public struct Daemon: Sendable {
                 metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
                 if !committed { metrics.commitFailures.increment() }
             },
-            onCommit: { logs, spans in aggregator?.observe(logs: logs, spans: spans, now: Timestamp.now()) }
+            onCommit: { logs, spans, ids in aggregator?.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids) }
         )
         let flusher = aggregator.map { aggregator in
             RollupFlusher(aggregator: aggregator, writer: rollups, logger: self.logger, now: { Timestamp.now() }) { buckets, committed in

@@ -29,7 +29,7 @@ public final class BatchWriter: Service {
     private let writer: any RecordWriter
     private let configuration: Configuration
     private let observer: CommitObserver
-    private let onCommit: @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan]) -> Void
+    private let onCommit: @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void
     private let logger: Logger
 
     /// `onCommit` receives every committed batch before its senders are acknowledged:
@@ -38,7 +38,7 @@ public final class BatchWriter: Service {
     public init(
         source: any IngestBatchSource, writer: any RecordWriter, configuration: Configuration = .init(),
         logger: Logger, observer: @escaping CommitObserver = { _, _, _ in },
-        onCommit: @escaping @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan]) -> Void = { _, _ in }
+        onCommit: @escaping @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void = { _, _, _ in }
     ) {
         self.source = source
         self.writer = writer
@@ -69,9 +69,9 @@ public final class BatchWriter: Service {
             }
             let started = clock.now
             do {
-                try await writer.write(logs: batch.logs, spans: batch.spans)
+                let ids = try await writer.write(logs: batch.logs, spans: batch.spans)
                 observer(batch.recordCount, seconds(clock.now - started), true)
-                onCommit(batch.logs, batch.spans)
+                onCommit(batch.logs, batch.spans, ids)
                 batch.complete(.success(()))
             } catch {
                 observer(batch.recordCount, seconds(clock.now - started), false)

@@ -55,7 +55,8 @@ extension ObsDatabase {
             // Series are named once; rollups refer to them by id, keyed so that one series'
             // buckets of one resolution sit together (window reads are range seeks).
             // rollup_state.generation counts committed flushes: a query that also reads the
-            // aggregator's memory uses it to count every bucket exactly once.
+            // aggregator's memory uses it to count every bucket exactly once. The other
+            // columns are the RollupWatermark: which records a crash left unaggregated.
             try db.execute(sql: """
                 CREATE TABLE rollup_series (
                     id INTEGER PRIMARY KEY,
@@ -78,8 +79,15 @@ extension ObsDatabase {
                     sketch BLOB,
                     PRIMARY KEY (resolution, series_id, bucket_start)
                 ) WITHOUT ROWID;
-                CREATE TABLE rollup_state (generation INTEGER NOT NULL);
-                INSERT INTO rollup_state (generation) VALUES (0);
+                CREATE TABLE rollup_state (
+                    generation INTEGER NOT NULL,
+                    all_log_id INTEGER NOT NULL,
+                    all_span_id INTEGER NOT NULL,
+                    closed_before INTEGER NOT NULL,
+                    log_id INTEGER NOT NULL,
+                    span_id INTEGER NOT NULL
+                );
+                INSERT INTO rollup_state VALUES (0, 0, 0, -9223372036854775808, 0, 0);
                 """)
         }
         return migrator

@@ -1,13 +1,15 @@
 import ObsCore
 
 /// Commits records to a store, all of a call in one transaction: when it returns, they are
-/// durable; when it throws, none of them are.
+/// durable; when it throws, none of them are. It answers with the row ids the commit reached.
 public protocol RecordWriter: Sendable {
-    func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError)
+    @discardableResult
+    func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError) -> CommittedRecordIDs
 }
 
 extension RecordWriter {
-    public func write(logs: [LogRecord]) async throws(StorageError) {
+    @discardableResult
+    public func write(logs: [LogRecord]) async throws(StorageError) -> CommittedRecordIDs {
         try await write(logs: logs, spans: [])
     }
 }

@@ -3,11 +3,11 @@
 public typealias SketchMerger = @Sendable (_ stored: [UInt8], _ added: [UInt8]) -> [UInt8]
 
 /// Where closed aggregation buckets go. Each `add` is one transaction: all its deltas are
-/// merged and the flush generation moves to `generation`, or nothing changes.
+/// merged and the flush generation and watermark move on, or nothing changes.
 public protocol RollupWriter: Sendable {
-    func add(_ deltas: [RollupDelta], generation: Int64) async throws(StorageError)
-    /// The generation of the last committed `add` (0 for a new store).
-    func committedGeneration() async throws(StorageError) -> Int64
+    func add(_ deltas: [RollupDelta], generation: Int64, watermark: RollupWatermark) async throws(StorageError)
+    /// The generation and watermark of the last committed `add` (0 and `.empty` for a new store).
+    func committedState() async throws(StorageError) -> (generation: Int64, watermark: RollupWatermark)
 }
 
 /// Reads rollups for the query layer.

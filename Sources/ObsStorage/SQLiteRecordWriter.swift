@@ -23,11 +23,13 @@ public struct SQLiteRecordWriter: RecordWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    public func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError) {
-        guard !logs.isEmpty || !spans.isEmpty else { return }
+    @discardableResult
+    public func write(logs: [LogRecord], spans: [TraceSpan]) async throws(StorageError) -> CommittedRecordIDs {
+        guard !logs.isEmpty || !spans.isEmpty else { return CommittedRecordIDs() }
         let writer = try database.requireWriter("writing records")
         do {
-            try await writer.write { db in
+            return try await writer.write { db in
+                var ids = CommittedRecordIDs()
                 if !logs.isEmpty {
                     let handle = try db.cachedStatement(sql: Self.insertLog).sqliteStatement
                     for record in logs {
@@ -35,6 +37,7 @@ public struct SQLiteRecordWriter: RecordWriter {
                         try Self.step(handle, in: db)
                     }
                     sqlite3_clear_bindings(handle)
+                    ids.lastLogID = sqlite3_last_insert_rowid(db.sqliteConnection)
                 }
                 if !spans.isEmpty {
                     let handle = try db.cachedStatement(sql: Self.insertSpan).sqliteStatement
@@ -43,7 +46,9 @@ public struct SQLiteRecordWriter: RecordWriter {
                         try Self.step(handle, in: db)
                     }
                     sqlite3_clear_bindings(handle)
+                    ids.lastSpanID = sqlite3_last_insert_rowid(db.sqliteConnection)
                 }
+                return ids
             }
         } catch {
             throw database.storageError("writing \(logs.count) logs and \(spans.count) spans", error)

@@ -32,7 +32,7 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
             sketch = obs_sketch_merge(sketch, excluded.sketch)
         """
 
-    public func add(_ deltas: [RollupDelta], generation: Int64) async throws(StorageError) {
+    public func add(_ deltas: [RollupDelta], generation: Int64, watermark: RollupWatermark) async throws(StorageError) {
         let writer = try database.requireWriter("writing rollups")
         let known = seriesIDs.withLock { $0 }
         let mergeFunction = DatabaseFunction("obs_sketch_merge", argumentCount: 2, pure: true) { [merger] values in
@@ -62,7 +62,9 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
                         delta.minMs, delta.maxMs, delta.sketch.map { Data($0) },
                     ])
                 }
-                try db.execute(sql: "UPDATE rollup_state SET generation = ?", arguments: [generation])
+                try db.execute(sql: """
+                    UPDATE rollup_state SET generation = ?, all_log_id = ?, all_span_id = ?, closed_before = ?, log_id = ?, span_id = ?
+                    """, arguments: [generation, watermark.allLogID, watermark.allSpanID, watermark.closedBefore, watermark.logID, watermark.spanID])
                 return created
             }
             if !created.isEmpty {
@@ -85,13 +87,16 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
         return db.lastInsertedRowID
     }
 
-    public func committedGeneration() async throws(StorageError) -> Int64 {
+    public func committedState() async throws(StorageError) -> (generation: Int64, watermark: RollupWatermark) {
         do {
             return try await database.reader.read { db in
-                try Int64.fetchOne(db, sql: "SELECT generation FROM rollup_state") ?? 0
+                guard try db.tableExists("rollup_state"),
+                      let row = try Row.fetchOne(db, sql: "SELECT generation, all_log_id, all_span_id, closed_before, log_id, span_id FROM rollup_state")
+                else { return (0, .empty) }
+                return (row[0], RollupWatermark(allLogID: row[1], allSpanID: row[2], closedBefore: row[3], logID: row[4], spanID: row[5]))
             }
         } catch {
-            throw database.storageError("reading the rollup generation", error)
+            throw database.storageError("reading the rollup state", error)
         }
     }
 
@@ -113,7 +118,7 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
 
     public func rows(in ranges: [RollupRange], seriesIDs: [Int64], withSketches: Bool) async throws(StorageError) -> RollupReadResult {
         guard !seriesIDs.isEmpty, !ranges.isEmpty else {
-            return RollupReadResult(rows: [], generation: try await committedGeneration())
+            return RollupReadResult(rows: [], generation: try await committedState().generation)
         }
         let idList = seriesIDs.map(String.init).joined(separator: ",")
         let sql = """

@@ -50,8 +50,12 @@ extension Bench {
         @Flag(help: "Keep the daemon's data directory and print where it is.")
         var keepData = false
 
+        @Flag(inversion: .prefixedNo, help: "Run the daemon with aggregation (--no-aggregation measures what it costs).")
+        var aggregation = true
+
         func run() async throws {
             var options = IngestBenchmark.Options()
+            options.aggregation = aggregation
             options.httpSeconds = seconds
             options.connections = connections
             options.linesPerBatch = batchLines

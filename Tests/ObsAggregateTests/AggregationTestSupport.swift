@@ -25,7 +25,7 @@ struct AggregationFixture {
     @discardableResult
     func flush(_ aggregator: EventTimeAggregator, at now: Int64, everything: Bool = false) async throws -> Int {
         guard let pending = aggregator.beginFlush(now: at(now), everything: everything) else { return 0 }
-        try await store.add(pending.deltas, generation: pending.generation)
+        try await store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
         aggregator.finishFlush(pending, committed: true)
         return pending.bucketCount
     }

@@ -74,14 +74,14 @@ struct EventTimeAggregatorTests {
 
         let second = EventTimeAggregator(
             knownSeries: try await fixture.store.series(kind: .requests).map(\.key),
-            committedGeneration: try await fixture.store.committedGeneration()
+            committedGeneration: try await fixture.store.committedState().generation
         )
         second.observe(logs: [request(1_000_022), request(1_000_031)], spans: [], now: at(1_000_060))
         try await fixture.flush(second, at: 1_000_200)
         let rows = try await fixture.rows(route, resolution: 10)
         #expect(rows.mapValues(\.count) == [1_000_000: 1, 1_000_010: 1, 1_000_020: 2, 1_000_030: 1])
         #expect(try await fixture.rows(route, resolution: 60).mapValues(\.count) == [999_960: 2, 1_000_020: 3])
-        #expect(try await fixture.store.committedGeneration() == 3)
+        #expect(try await fixture.store.committedState().generation == 3)
     }
 
     @Test("beyond limits.series a service's new routes fold into route=\"other\", counted")
@@ -164,7 +164,7 @@ struct EventTimeAggregatorTests {
         #expect(try await total() == 2) // all in memory
         let pending = try #require(aggregator.beginFlush(now: at(1_000_045)))
         #expect(try await total() == 2) // one bucket in flight, not stored yet
-        try await fixture.store.add(pending.deltas, generation: pending.generation)
+        try await fixture.store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
         #expect(try await total() == 2) // stored, still marked in flight
         aggregator.finishFlush(pending, committed: true)
         #expect(try await total() == 2)

@@ -109,4 +109,48 @@ struct QueryEndToEndTests {
         #expect(stored == livePercentiles)
         #expect(vector(try queryExpression(["requests[10m] by (service)"] + db).result, by: "service") == counts)
     }
+
+    /// `count` request logs of `service`, evenly spread over [from, to] seconds ago.
+    static func requestLines(_ count: Int, service: String, secondsAgo from: Double, to: Double, now: Date) -> String {
+        (0..<count).map { index in
+            let time = now.timeIntervalSince1970 - from + (from - to) * Double(index) / Double(max(1, count - 1))
+            return #"{"ts":\#(time),"service":"\#(service)","msg":"request","duration_ms":\#(10 + index % 90),"route":"/r","method":"GET"}"#
+        }.joined(separator: "\n")
+    }
+
+    @Test("kill -9 loses no aggregate: buckets only in memory are rebuilt from the records, none twice")
+    func killNineRebuildsOpenBuckets() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let dataDir = directory.file("data")
+        let now = Date()
+        let daemon = try await DaemonProcess.start(dataDir: dataDir)
+        // Old enough to be written at the next flush…
+        #expect(try await postLogs(daemon, Self.requestLines(600, service: "old", secondsAgo: 300, to: 200, now: now)).status == 200)
+        let metricsURL = daemon.baseURL.appendingPathComponent("metrics")
+        var flushed = false
+        for _ in 0..<400 where !flushed {
+            let text = String(decoding: try await HTTPClient.get(metricsURL).body, as: UTF8.self)
+            flushed = (metricValue(text, "obs_aggregate_buckets_written_total") ?? 0) > 0
+            if !flushed { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(flushed)
+        // …then open buckets, and late records for buckets already written.
+        #expect(try await postLogs(daemon, Self.requestLines(600, service: "new", secondsAgo: 5, to: 0, now: now)).status == 200)
+        #expect(try await postLogs(daemon, Self.requestLines(100, service: "old", secondsAgo: 250, to: 240, now: now)).status == 200)
+        #expect(try await daemon.stop(signal: SIGKILL) != 0)
+
+        let restarted = try await DaemonProcess.start(dataDir: dataDir)
+        let url = ["--url", restarted.baseURL.absoluteString]
+        #expect(vector(try queryExpression(["requests[15m] by (service)"] + url).result, by: "service") == ["old": 700, "new": 600])
+        #expect(restarted.log.contains("Re-aggregated"))
+        #expect(try await restarted.stop() == 0)
+
+        // A graceful stop wrote everything: the next start replays nothing and counts the same.
+        let again = try await DaemonProcess.start(dataDir: dataDir)
+        #expect(vector(try queryExpression(["requests[15m] by (service)", "--url", again.baseURL.absoluteString]).result, by: "service")
+                == ["old": 700, "new": 600])
+        #expect(!again.log.contains("Re-aggregated"))
+        #expect(try await again.stop() == 0)
+    }
 }

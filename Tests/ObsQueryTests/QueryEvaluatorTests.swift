@@ -64,7 +64,7 @@ final class EvaluatorFixture {
         }
         if flushed {
             let pending = try #require(aggregator.beginFlush(now: Timestamp(nanoseconds: (FixtureHour.start + 4000) * 1_000_000_000)))
-            try await store.add(pending.deltas, generation: pending.generation)
+            try await store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
             aggregator.finishFlush(pending, committed: true)
         }
         evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: flushed ? nil : aggregator))

@@ -33,6 +33,46 @@ struct ConfigTests {
         #expect(config.limits.queueEvents == 5000)
     }
 
+    @Test("aggregation keys: grace, request logs, series limit, rollup retention")
+    func aggregationKeys() throws {
+        let defaults = ObsConfig()
+        #expect(defaults.aggregate.enabled && defaults.aggregate.grace == .seconds(30) && defaults.aggregate.requestLogs == "auto")
+        #expect(defaults.limits.series == 10_000)
+        #expect(defaults.retention.rollups10s == .seconds(2 * 86_400) && defaults.retention.rollups1h == .seconds(400 * 86_400))
+        let config = try ObsConfig.parse(yaml: """
+            retention: {rollups_10s: 1d, rollups_1m: 7d, rollups_1h: 90d}
+            limits: {series: 500}
+            aggregate: {enabled: false, grace: 1m, request_logs: never}
+            """, file: "obs.yaml")
+        #expect(config.retention.rollups10s == .seconds(86_400))
+        #expect(config.retention.rollups1m == .seconds(7 * 86_400))
+        #expect(config.retention.rollups1h == .seconds(90 * 86_400))
+        #expect(config.limits.series == 500)
+        #expect(!config.aggregate.enabled)
+        #expect(config.aggregate.grace == .seconds(60))
+        #expect(config.aggregate.requestLogs == "never")
+
+        do {
+            _ = try ObsConfig.parse(yaml: "aggregate: {enabled: maybe, request_logs: sometimes, window: 5m}\n", file: "obs.yaml")
+            Issue.record("accepted invalid aggregate keys")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "obs.yaml:1:22: aggregate.enabled: \"maybe\" is not true or false",
+                "obs.yaml:1:43: aggregate.request_logs: \"sometimes\" is not one of auto, always, never",
+                "obs.yaml:1:62: aggregate.window: unknown key",
+            ])
+        }
+        do {
+            _ = try ObsConfig.parse(yaml: "limits: {series: 0}\naggregate: {grace: 2h}\n", file: "obs.yaml")
+            Issue.record("accepted out-of-range values")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "obs.yaml: limits.series: must be at least 1",
+                "obs.yaml: aggregate.grace: must be between 0s and 1h",
+            ])
+        }
+    }
+
     @Test("all problems at once, each with file:line:column and key")
     func problems() {
         do {

@@ -19,6 +19,8 @@ public struct IngestBenchmark: Sendable {
         public var yardstickRows = 300_000
         /// Keep the daemon's data directory (for query measurements) instead of deleting it.
         public var keepData = false
+        /// Off: the daemon runs with `aggregate.enabled: false`, to measure what aggregation costs.
+        public var aggregation = true
 
         public init() {}
     }
@@ -46,7 +48,13 @@ public struct IngestBenchmark: Sendable {
         let yardstick = try measureYardstick(bodies: bodies, directory: workDirectory)
 
         progress("starting obs serve…")
-        let daemon = try BenchDaemon(dataDir: workDirectory + "/data")
+        var daemonArguments: [String] = []
+        if !options.aggregation {
+            let configPath = workDirectory + "/no-aggregation.yaml"
+            FileManager.default.createFile(atPath: configPath, contents: Data("aggregate: {enabled: false}\n".utf8))
+            daemonArguments = ["--config", configPath]
+        }
+        let daemon = try BenchDaemon(dataDir: workDirectory + "/data", extraArguments: daemonArguments)
         let base = "http://127.0.0.1:\(daemon.httpPort)"
 
         progress("HTTP: \(options.connections) connections for \(Int(options.httpSeconds)) s…")
@@ -244,7 +252,7 @@ public struct IngestBenchmark: Sendable {
         let linesPerSecond = Double(http.acceptedLines) / http.seconds
         let megabytesPerSecond = Double(http.bytes) / http.seconds / 1e6
         var lines: [String] = []
-        lines.append("obs bench ingest — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Self.cpuModel())")
+        lines.append("obs bench ingest — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Self.cpuModel()), aggregation \(options.aggregation ? "on" : "off")")
         lines.append("")
         lines.append("HTTP  \(options.connections) connections × batches of \(options.linesPerBatch) lines (\(String(format: "%.0f", bytesPerLine)) bytes/line), \(String(format: "%.1f", http.seconds)) s")
         lines.append("  accepted         \(http.acceptedLines) lines in \(http.requests) requests\(http.failures.isEmpty ? "" : ", non-200: \(http.failures)")")

@@ -1,0 +1,83 @@
+import GRDB
+import ObsCore
+
+extension ObsDatabase {
+    /// Hands back, in id order and `chunk` rows at a time, the stored records that the
+    /// watermark says are not in the rollups (after a crash: the buckets that were only in
+    /// memory): spans first, then logs, each chunk with the highest id it reached. Returns
+    /// how many records it handed back.
+    ///
+    /// The scan starts at the first id past `all…ID` whose time is at or after
+    /// `closedBefore` (the time indexes find it) or past `logID`/`spanID`, whichever is lower;
+    /// records in between that the watermark covers are skipped.
+    public func replayUnaggregated(
+        after watermark: RollupWatermark, chunk: Int = 10_000,
+        _ body: (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void
+    ) async throws(StorageError) -> Int {
+        var total = 0
+        do {
+            let closedBeforeNanoseconds = watermark.closedBefore.multipliedReportingOverflow(by: 1_000_000_000)
+            let timeBound: Int64? = closedBeforeNanoseconds.overflow ? (watermark.closedBefore < 0 ? Int64.min : nil) : closedBeforeNanoseconds.partialValue
+
+            var spanCursor = try await firstUnaggregatedID(table: "spans", timeColumn: "start_ns", all: watermark.allSpanID,
+                                                           partial: watermark.spanID, timeBound: timeBound)
+            while true {
+                let rows = try await reader.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
+                               status_code, status_message, attributes, events, links, id
+                        FROM spans WHERE id >= ? ORDER BY id LIMIT ?
+                        """, arguments: [spanCursor, chunk])
+                }
+                guard let last = rows.last else { break }
+                let lastID: Int64 = last[13]
+                let spans = rows.filter { row in
+                    watermark.needsSpan(id: row[13], bucketStart: Self.bucketStart(nanoseconds: row[6]))
+                }.map(SpanRow.span(from:))
+                if !spans.isEmpty { body([], spans, CommittedRecordIDs(lastSpanID: lastID)) }
+                total += spans.count
+                spanCursor = lastID + 1
+            }
+
+            var logCursor = try await firstUnaggregatedID(table: "logs", timeColumn: "time_ns", all: watermark.allLogID,
+                                                          partial: watermark.logID, timeBound: timeBound)
+            while true {
+                let rows = try await reader.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT time_ns, service, severity, message, trace_id, span_id, duration_ms, status, route, method, attributes, id
+                        FROM logs WHERE id >= ? ORDER BY id LIMIT ?
+                        """, arguments: [logCursor, chunk])
+                }
+                guard let last = rows.last else { break }
+                let lastID: Int64 = last[11]
+                let logs = rows.filter { row in
+                    watermark.needsLog(id: row[11], bucketStart: Self.bucketStart(nanoseconds: row[0]))
+                }.map(LogRow.record(from:))
+                if !logs.isEmpty { body(logs, [], CommittedRecordIDs(lastLogID: lastID)) }
+                total += logs.count
+                logCursor = lastID + 1
+            }
+        } catch {
+            throw storageError("re-aggregating records after a crash", error)
+        }
+        return total
+    }
+
+    /// The lowest id that may need re-aggregating: past `partial`, or past `all` with a time at
+    /// or after the boundary (nil boundary: none qualifies by time).
+    private func firstUnaggregatedID(table: String, timeColumn: String, all: Int64, partial: Int64, timeBound: Int64?) async throws -> Int64 {
+        let afterPartial = max(all, partial) + 1
+        guard let timeBound else { return afterPartial }
+        let byTime = try await reader.read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(id) FROM \(table) WHERE \(timeColumn) >= ? AND id > ?", arguments: [timeBound, all])
+        }
+        return min(afterPartial, byTime ?? afterPartial)
+    }
+
+    /// The 10 s bucket a record time falls in, as the aggregator counts it.
+    static func bucketStart(nanoseconds: Int64) -> Int64 {
+        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds + 1) / 1_000_000_000 - 1
+        let remainder = seconds % 10
+        return remainder >= 0 ? seconds - remainder : seconds - remainder - 10
+    }
+}
