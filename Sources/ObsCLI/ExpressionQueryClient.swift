@@ -37,12 +37,7 @@ public enum ExpressionQueryClient {
                 items.append(.init(name: "end", value: end.rfc3339))
                 items.append(.init(name: "step", value: "\(step.totalNanoseconds / 1_000_000_000)s"))
             }
-            var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)
-            components?.queryItems = items
-            // URLComponents leaves "+" alone, which a server reads as a space.
-            let encodedQuery = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-            components?.percentEncodedQuery = encodedQuery
-            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
+            let url = try APIURL.make(base, path: path, items)
             let (body, status) = try await HTTPGet.fetch(url, token: token)
             if status == 400 { throw CLIError(HTTPGet.errorMessage(body)) }
             guard status == 200 else { throw CLIError("\(url.host ?? "server") answered \(status): \(HTTPGet.errorMessage(body))") }

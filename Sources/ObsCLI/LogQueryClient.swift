@@ -25,7 +25,6 @@ public enum LogQueryClient {
                 throw CLIError("\(error)")
             }
         case .api(let base, let token):
-            var components = URLComponents(url: base.appendingPathComponent("api/v1/logs"), resolvingAgainstBaseURL: false)
             var items: [URLQueryItem] = [URLQueryItem(name: "limit", value: String(query.limit))]
             if let service = query.service { items.append(.init(name: "service", value: service)) }
             if let severity = query.minimumSeverity { items.append(.init(name: "level", value: String(severity.number))) }
@@ -33,8 +32,7 @@ public enum LogQueryClient {
             if let traceID = query.traceID { items.append(.init(name: "trace_id", value: traceID)) }
             if let since = query.since { items.append(.init(name: "since", value: since.rfc3339)) }
             if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
-            components?.queryItems = items
-            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
+            let url = try APIURL.make(base, path: "api/v1/logs", items)
             return try APILogDecoder.decode(try await HTTPGet.body(url, token: token))
         }
     }

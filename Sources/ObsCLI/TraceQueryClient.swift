@@ -39,16 +39,13 @@ public enum TraceQueryClient {
                 throw CLIError("\(error)")
             }
         case .api(let base, let token):
-            var components = URLComponents(url: base.appendingPathComponent("api/v1/traces"), resolvingAgainstBaseURL: false)
             var items = [URLQueryItem(name: "limit", value: String(query.limit))]
             if let service = query.service { items.append(.init(name: "service", value: service)) }
             if let minimum = query.minimumDurationNanoseconds { items.append(.init(name: "min_duration", value: "\(minimum)ns")) }
             if query.errorsOnly { items.append(.init(name: "error", value: "true")) }
             if let since = query.since { items.append(.init(name: "since", value: since.rfc3339)) }
             if let until = query.until { items.append(.init(name: "until", value: until.rfc3339)) }
-            components?.queryItems = items
-            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            return try await HTTPGet.body(url, token: token)
+            return try await HTTPGet.body(try APIURL.make(base, path: "api/v1/traces", items), token: token)
         }
     }
 
@@ -64,13 +61,10 @@ public enum TraceQueryClient {
                 throw CLIError("\(error)")
             }
         case .api(let base, let token):
-            var components = URLComponents(url: base.appendingPathComponent("api/v1/services"), resolvingAgainstBaseURL: false)
             var items: [URLQueryItem] = []
             if let since { items.append(.init(name: "since", value: since.rfc3339)) }
             if let until { items.append(.init(name: "until", value: until.rfc3339)) }
-            components?.queryItems = items.isEmpty ? nil : items
-            guard let url = components?.url else { throw CLIError("\(base) is not a usable URL") }
-            return try await HTTPGet.body(url, token: token)
+            return try await HTTPGet.body(try APIURL.make(base, path: "api/v1/services", items), token: token)
         }
     }
 

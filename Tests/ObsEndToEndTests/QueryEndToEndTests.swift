@@ -99,6 +99,13 @@ struct QueryEndToEndTests {
         #expect(badBody["status"] as? String == "error")
         #expect((badBody["error"] as? String)?.hasPrefix("1:16: expected \")\"") == true, "\(badBody)")
 
+        // Form encoding, as curl --data-urlencode and browsers send it: "+" is a space, %2B a plus.
+        let formURL = try #require(URL(string: daemon.baseURL.absoluteString + "/api/v1/query?expr=requests%5B10m%5D+by+(service)+%2B+1"))
+        let formReply = try await HTTPClient.get(formURL)
+        #expect(formReply.status == 200)
+        let formResult = try #require((try formReply.json()["data"] as? [String: Any])?["result"] as? [[String: Any]])
+        #expect(vector(formResult, by: "service") == ["checkout": 2001, "cart": 1001])
+
         let metrics = try await HTTPClient.get(daemon.baseURL.appendingPathComponent("metrics"))
         #expect(metricValue(String(decoding: metrics.body, as: UTF8.self), "obs_aggregate_observations_total") == 3000)
 

@@ -48,6 +48,16 @@ struct TraceEndToEndTests {
             let logs = try #require(body["logs"] as? [[String: Any]])
             #expect(logs.map { $0["message"] as? String } == ["payment failed"])
 
+            // Request spans feed the aggregates: the root and the server span count (route from
+            // http.route, else the span name); the client span and the internal orphan do not.
+            let requests = try queryExpression([
+                "requests[5m] by (service, route)", "--time", "2026-11-25T16:01:00Z", "--url", daemon.baseURL.absoluteString,
+            ]).result.compactMap { series -> String? in
+                guard let labels = series["metric"] as? [String: String], let value = (series["value"] as? [Any])?.last as? String else { return nil }
+                return "\(labels["service"] ?? "") \(labels["route"] ?? "") \(value)"
+            }
+            #expect(requests.sorted() == ["checkout /api/checkout 1", "gateway GET /checkout 1"])
+
             let table = try ObsBinary.run(["query", "trace", trace, "--url", daemon.baseURL.absoluteString, "--format", "table"])
             let lines = table.stdout.split(separator: "\n").map(String.init)
             let chargeLine = try #require(lines.first { $0.contains("charge [payment]") })

@@ -12,7 +12,7 @@ struct LogsController: Sendable {
     }
 
     func listLogs(_ request: Request) async -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = FormParameters(request)
         let query: LogQuery
         switch LogQueryParameters.parse({ parameters.get($0) }, now: Timestamp.now()) {
         case .success(let parsed): query = parsed

@@ -20,7 +20,7 @@ struct QueryController: Sendable {
     private func answer(
         _ request: Request, _ parse: ((String) -> String?, Timestamp) throws(QueryError) -> QueryRequest
     ) async -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = FormParameters(request)
         do {
             let query = try parse({ parameters.get($0) }, Timestamp.now())
             return JSONResponse.make(.ok, try await evaluator.run(query).prometheusJSON)

@@ -21,7 +21,7 @@ struct TracesController: Sendable {
     }
 
     func services(_ request: Request) async -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = FormParameters(request)
         let bounds: (since: Timestamp?, until: Timestamp?)
         switch LogQueryParameters.timeBounds({ parameters.get($0) }, now: Timestamp.now()) {
         case .success(let parsed): bounds = parsed
@@ -35,7 +35,7 @@ struct TracesController: Sendable {
     }
 
     func list(_ request: Request) async -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = FormParameters(request)
         let query: TraceQuery
         switch TraceQueryParameters.parse({ parameters.get($0) }, now: Timestamp.now()) {
         case .success(let parsed): query = parsed
