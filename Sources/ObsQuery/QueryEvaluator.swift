@@ -1,3 +1,4 @@
+import Foundation
 import ObsAggregate
 import ObsCore
 import ObsStorage
@@ -264,9 +265,8 @@ public struct QueryEvaluator: Sendable {
         } catch {
             throw QueryError.storage("reading rollups: \(error)")
         }
-        let cells = try SeriesCells(data: data, withSketches: reduction.needsSketches)
-
         if case .absent = reduction {
+            let cells = try SeriesCells(data: data, withSketches: false)
             let values: [Double?] = plan.windows.map { window in
                 var total = RollupCell()
                 for key in selected.keys { cells.accumulate(key, in: window, into: &total) }
@@ -274,16 +274,51 @@ public struct QueryEvaluator: Sendable {
             }
             return .series([EvaluatedSeries(labels: fixedLabels, values: values)])
         }
-        var result: [EvaluatedSeries] = []
-        for (labels, keys) in groups {
+        return .series(try await Self.evaluateGroups(groups.map { (labels: $0.key, keys: $0.value) }, data: data, plan: plan, reduction: reduction, rangeSeconds: rangeSeconds))
+    }
+
+    /// Each group's values at every window: decoding its rows and merging its sketches is
+    /// independent of the other groups, so groups run in parallel, one task per core.
+    private static func evaluateGroups(
+        _ groups: [(labels: [String: String], keys: [RollupSeriesKey])], data: RollupData, plan: WindowPlan,
+        reduction: Reduction, rangeSeconds: Int64
+    ) async throws(QueryError) -> [EvaluatedSeries] {
+        @Sendable func evaluate(_ group: (labels: [String: String], keys: [RollupSeriesKey])) throws(QueryError) -> EvaluatedSeries {
+            let cells = try SeriesCells(data: data, keys: group.keys, withSketches: reduction.needsSketches)
             let values: [Double?] = plan.windows.map { window in
                 var merged = RollupCell()
-                for key in keys { cells.accumulate(key, in: window, into: &merged) }
+                for key in group.keys { cells.accumulate(key, in: window, into: &merged) }
                 return reduction.value(of: merged, rangeSeconds: rangeSeconds)
             }
-            result.append(EvaluatedSeries(labels: labels, values: values))
+            return EvaluatedSeries(labels: group.labels, values: values)
         }
-        return .series(result)
+        let width = min(groups.count, ProcessInfo.processInfo.activeProcessorCount)
+        guard width > 1, plan.windows.count * groups.count >= 1000 else {
+            var result: [EvaluatedSeries] = []
+            for group in groups { result.append(try evaluate(group)) }
+            return result
+        }
+        let outcome = await withTaskGroup(of: Result<EvaluatedSeries, QueryError>.self) { tasks in
+            var next = 0
+            func start() {
+                let group = groups[next]
+                next += 1
+                tasks.addTask { Result { () throws(QueryError) in try evaluate(group) } }
+            }
+            while next < width { start() }
+            var result: [EvaluatedSeries] = []
+            while let finished = await tasks.next() {
+                switch finished {
+                case .success(let series): result.append(series)
+                case .failure(let error):
+                    tasks.cancelAll()
+                    return Result<[EvaluatedSeries], QueryError>.failure(error)
+                }
+                if next < groups.count { start() }
+            }
+            return .success(result)
+        }
+        return try outcome.get()
     }
 
     /// Unix seconds, rounded up: an instant inside a second belongs to that second's bucket.

@@ -7,8 +7,11 @@ struct SeriesCells {
     private var stored: [RollupSeriesKey: [Int64: [Int64: RollupCell]]] = [:]
     private var unflushed: [RollupSeriesKey: [UnflushedCell]] = [:]
 
-    init(data: RollupData, withSketches: Bool) throws(QueryError) {
-        for (key, rows) in data.stored {
+    /// Indexes the rows of `keys` (all series in `data` when nil), decoding sketches only
+    /// when the reduction needs them.
+    init(data: RollupData, keys: [RollupSeriesKey]? = nil, withSketches: Bool) throws(QueryError) {
+        for key in keys ?? Array(data.stored.keys) {
+            guard let rows = data.stored[key] else { continue }
             var byResolution: [Int64: [Int64: RollupCell]] = [:]
             for row in rows {
                 var cell: RollupCell
@@ -25,7 +28,8 @@ struct SeriesCells {
             }
             stored[key] = byResolution
         }
-        for (key, cells) in data.unflushed {
+        for key in keys ?? Array(data.unflushed.keys) {
+            guard let cells = data.unflushed[key] else { continue }
             unflushed[key] = cells.sorted { $0.bucketStart < $1.bucketStart }
         }
     }

@@ -122,6 +122,20 @@ extension ObsDatabase {
         }
     }
 
+    /// The first and last stored minute-bucket starts (unix seconds), nil without rollups.
+    public func rollupTimeRange() async throws(StorageError) -> (first: Int64, last: Int64)? {
+        do {
+            return try await reader.read { db in
+                guard try db.tableExists("rollups"),
+                      let row = try Row.fetchOne(db, sql: "SELECT min(bucket_start), max(bucket_start) FROM rollups WHERE resolution = 60"),
+                      let first = row[0] as Int64?, let last = row[1] as Int64? else { return nil }
+                return (first, last)
+            }
+        } catch {
+            throw storageError("reading the rollup time range", error)
+        }
+    }
+
     /// Stored logs the background indexer has not reached yet (searches scan them).
     public func unindexedLogCount() async throws(StorageError) -> Int {
         let useIndex = hasIndex

@@ -117,8 +117,12 @@ extension Bench {
         @Flag(help: "Keep the database and print where it is.")
         var keepData = false
 
+        @Option(help: "Time the queries on this existing obs.db instead of generating data.")
+        var db: String?
+
         func run() async throws {
             var options = QueryBenchmark.Options()
+            options.existingDatabase = db
             options.observations = observations
             options.services = services
             options.routes = routes

@@ -22,6 +22,8 @@ public struct QueryBenchmark: Sendable {
         public var repetitions = 20
         public var yardstickRows = 300_000
         public var keepData = false
+        /// Time the questions on this existing store instead of generating a day of data.
+        public var existingDatabase: String?
 
         public init() {}
     }
@@ -38,6 +40,7 @@ public struct QueryBenchmark: Sendable {
     }
 
     public func run() async throws(CLIError) -> String {
+        if let path = options.existingDatabase { return try await runOnExisting(path) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-query-\(getpid())").path
         try? FileManager.default.removeItem(atPath: directory)
         defer { if !options.keepData { try? FileManager.default.removeItem(atPath: directory) } }
@@ -117,6 +120,30 @@ public struct QueryBenchmark: Sendable {
         do { footprint = try await database.rollupFootprint() } catch { throw CLIError("\(error)") }
 
         progress("timing queries (\(options.repetitions) runs each)…")
+        let (lines, answers) = try await timeQuestions(store: store, end: end)
+
+        checkoutLatencies.sort()
+        let exact = checkoutLatencies.isEmpty ? 0 : checkoutLatencies[Int(0.95 * Double(checkoutLatencies.count - 1))]
+        let merged = answers.first?.series.first?.points.first?.value ?? .nan
+        let storedHours = Double(options.hours)
+
+        return """
+            obs bench query — \(options.observations) requests, \(options.services) services × \(options.routes) routes (one method each), \(options.hours) h
+              SQLite yardstick (raw insert, same machine, same run): \(Int(yardstick.rowsPerSecond)) rows/s
+              aggregation (aggregator + flusher, simulated clock): \(Int(Double(options.observations) / aggregationSeconds)) requests/s, of which flushing \(String(format: "%.1f", flushSeconds)) s of \(String(format: "%.1f", aggregationSeconds)) s
+              rollups stored: \(footprint.rows) rows, \(footprint.bytes / 1_048_576) MiB → \(Int(Double(footprint.bytes) / storedHours * 24 / 1_048_576)) MiB per day of data (10 s + 1 m + 1 h rows, before retention)
+            queries (in-process evaluator over SQLite, \(options.repetitions) runs each):
+            \(lines.joined(separator: "\n"))
+            accuracy: checkout p95 over 24 h merged from rollups \(String(format: "%.2f", merged)) ms, exact \(String(format: "%.2f", exact)) ms (\(String(format: "%.3f", abs(merged - exact) / exact * 100)) % off; the sketch guarantees ≤ 1 %)
+            peak RSS: \(ProcessMemory.peakResidentBytes / 1_048_576) MiB
+            \(options.keepData ? "data kept in \(directory)\n" : "")
+            """
+    }
+}
+
+extension QueryBenchmark {
+    /// The on-call questions, each evaluated `repetitions` times at the end of the data.
+    func timeQuestions(store: SQLiteRollupStore, end: Int64) async throws(CLIError) -> (lines: [String], answers: [QueryResult]) {
         let evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
         let now = Timestamp(nanoseconds: end * 1_000_000_000)
         let dayAgo = Timestamp(nanoseconds: (end - 24 * 3600) * 1_000_000_000)
@@ -142,22 +169,25 @@ public struct QueryBenchmark: Sendable {
             lines.append("  \(question.expression)  (\(label))\n    p50 \(summary.milliseconds(50)), p95 \(summary.milliseconds(95)), max \(summary.milliseconds(100)); \(answer?.series.count ?? 0) series, \(points) points")
             if let answer { answers.append(answer) }
         }
+        return (lines, answers)
+    }
 
-        checkoutLatencies.sort()
-        let exact = checkoutLatencies.isEmpty ? 0 : checkoutLatencies[Int(0.95 * Double(checkoutLatencies.count - 1))]
-        let merged = answers.first?.series.first?.points.first?.value ?? .nan
-        let storedHours = Double(options.hours)
-
+    /// `--db PATH`: the same questions over a store that exists already, ending at its last minute.
+    func runOnExisting(_ path: String) async throws(CLIError) -> String {
+        let database: ObsDatabase
+        do { database = try ObsDatabase.openReadOnly(at: path) } catch { throw CLIError("\(error)") }
+        defer { try? database.close() }
+        let range: (first: Int64, last: Int64)?
+        do { range = try await database.rollupTimeRange() } catch { throw CLIError("\(error)") }
+        guard let range else { throw CLIError("\(path) holds no rollups") }
+        let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
+        progress("timing queries (\(options.repetitions) runs each)…")
+        let (lines, _) = try await timeQuestions(store: store, end: range.last + 60)
         return """
-            obs bench query — \(options.observations) requests, \(options.services) services × \(options.routes) routes (one method each), \(options.hours) h
-              SQLite yardstick (raw insert, same machine, same run): \(Int(yardstick.rowsPerSecond)) rows/s
-              aggregation (aggregator + flusher, simulated clock): \(Int(Double(options.observations) / aggregationSeconds)) requests/s, of which flushing \(String(format: "%.1f", flushSeconds)) s of \(String(format: "%.1f", aggregationSeconds)) s
-              rollups stored: \(footprint.rows) rows, \(footprint.bytes / 1_048_576) MiB → \(Int(Double(footprint.bytes) / storedHours * 24 / 1_048_576)) MiB per day of data (10 s + 1 m + 1 h rows, before retention)
-            queries (in-process evaluator over SQLite, \(options.repetitions) runs each):
+            obs bench query --db \(path) (rollups up to \(Timestamp(nanoseconds: (range.last + 60) * 1_000_000_000)))
             \(lines.joined(separator: "\n"))
-            accuracy: checkout p95 over 24 h merged from rollups \(String(format: "%.2f", merged)) ms, exact \(String(format: "%.2f", exact)) ms (\(String(format: "%.3f", abs(merged - exact) / exact * 100)) % off; the sketch guarantees ≤ 1 %)
             peak RSS: \(ProcessMemory.peakResidentBytes / 1_048_576) MiB
-            \(options.keepData ? "data kept in \(directory)\n" : "")
+
             """
     }
 }
