@@ -19,48 +19,47 @@ extension ObsDatabase {
             let closedBeforeNanoseconds = watermark.closedBefore.multipliedReportingOverflow(by: 1_000_000_000)
             let timeBound: Int64? = closedBeforeNanoseconds.overflow ? (watermark.closedBefore < 0 ? Int64.min : nil) : closedBeforeNanoseconds.partialValue
 
-            var spanCursor = try await firstUnaggregatedID(table: "spans", timeColumn: "start_ns", all: watermark.allSpanID,
-                                                           partial: watermark.spanID, timeBound: timeBound)
-            while true {
-                let rows = try await reader.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
-                               status_code, status_message, attributes, events, links, id
-                        FROM spans WHERE id >= ? ORDER BY id LIMIT ?
-                        """, arguments: [spanCursor, chunk])
-                }
-                guard let last = rows.last else { break }
-                let lastID: Int64 = last[13]
-                let spans = rows.filter { row in
-                    watermark.needsSpan(id: row[13], bucketStart: Self.bucketStart(nanoseconds: row[6]))
-                }.map(SpanRow.span(from:))
-                if !spans.isEmpty { body([], spans, CommittedRecordIDs(lastSpanID: lastID)) }
-                total += spans.count
-                spanCursor = lastID + 1
+            let spanStart = try await firstUnaggregatedID(table: "spans", timeColumn: "start_ns", all: watermark.allSpanID,
+                                                          partial: watermark.spanID, timeBound: timeBound)
+            total += try await replay(from: spanStart, chunk: chunk, sql: """
+                SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, duration_ns,
+                       status_code, status_message, attributes, events, links, id
+                FROM spans WHERE id >= ? ORDER BY id LIMIT ?
+                """, timeColumn: 6, needs: watermark.needsSpan, record: SpanRow.span(from:)) { spans, lastID in
+                body([], spans, CommittedRecordIDs(lastSpanID: lastID))
             }
-
-            var logCursor = try await firstUnaggregatedID(table: "logs", timeColumn: "time_ns", all: watermark.allLogID,
-                                                          partial: watermark.logID, timeBound: timeBound)
-            while true {
-                let rows = try await reader.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT time_ns, service, severity, message, trace_id, span_id, duration_ms, status, route, method, attributes, id
-                        FROM logs WHERE id >= ? ORDER BY id LIMIT ?
-                        """, arguments: [logCursor, chunk])
-                }
-                guard let last = rows.last else { break }
-                let lastID: Int64 = last[11]
-                let logs = rows.filter { row in
-                    watermark.needsLog(id: row[11], bucketStart: Self.bucketStart(nanoseconds: row[0]))
-                }.map(LogRow.record(from:))
-                if !logs.isEmpty { body(logs, [], CommittedRecordIDs(lastLogID: lastID)) }
-                total += logs.count
-                logCursor = lastID + 1
+            let logStart = try await firstUnaggregatedID(table: "logs", timeColumn: "time_ns", all: watermark.allLogID,
+                                                         partial: watermark.logID, timeBound: timeBound)
+            total += try await replay(from: logStart, chunk: chunk, sql: """
+                SELECT time_ns, service, severity, message, trace_id, span_id, duration_ms, status, route, method, attributes, id
+                FROM logs WHERE id >= ? ORDER BY id LIMIT ?
+                """, timeColumn: 0, needs: watermark.needsLog, record: LogRow.record(from:)) { logs, lastID in
+                body(logs, [], CommittedRecordIDs(lastLogID: lastID))
             }
         } catch {
             throw storageError("re-aggregating records after a crash", error)
         }
         return total
+    }
+
+    /// Reads rows from `start` in id order, `chunk` at a time (`sql` selects the record's
+    /// columns, then its id last), and hands on those `needs` keeps; returns how many.
+    private func replay<Record>(
+        from start: Int64, chunk: Int, sql: String, timeColumn: Int, needs: (_ id: Int64, _ bucketStart: Int64) -> Bool,
+        record: (Row) -> Record, deliver: (_ records: [Record], _ lastID: Int64) -> Void
+    ) async throws -> Int {
+        var cursor = start
+        var total = 0
+        while true {
+            let rows = try await reader.read { db in try Row.fetchAll(db, sql: sql, arguments: [cursor, chunk]) }
+            guard let last = rows.last else { return total }
+            let idColumn = last.count - 1
+            let lastID: Int64 = last[idColumn]
+            let records = rows.filter { needs($0[idColumn], Self.bucketStart(nanoseconds: $0[timeColumn])) }.map(record)
+            if !records.isEmpty { deliver(records, lastID) }
+            total += records.count
+            cursor = lastID + 1
+        }
     }
 
     /// The lowest id that may need re-aggregating: past `partial`, or past `all` with a time at

@@ -34,9 +34,7 @@ public struct IngestBenchmark: Sendable {
     }
 
     public func run() async throws(CLIError) -> String {
-        let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: workDirectory)
-        try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let workDirectory = try BenchDirectory.fresh("obs-bench")
         defer { if !options.keepData { try? FileManager.default.removeItem(atPath: workDirectory) } }
 
         var corpus = RequestLogCorpus()

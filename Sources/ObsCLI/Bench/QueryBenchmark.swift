@@ -41,14 +41,8 @@ public struct QueryBenchmark: Sendable {
 
     public func run() async throws(CLIError) -> String {
         if let path = options.existingDatabase { return try await runOnExisting(path) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-query-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: directory)
+        let directory = try BenchDirectory.fresh("obs-bench-query")
         defer { if !options.keepData { try? FileManager.default.removeItem(atPath: directory) } }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError("cannot create \(directory): \(error)")
-        }
 
         let services = (0..<options.services).map { $0 < Self.serviceNames.count ? Self.serviceNames[$0] : "service-\($0)" }
         let routes = (0..<options.routes).map { "/api/v1/resource-\($0)/{id}" }

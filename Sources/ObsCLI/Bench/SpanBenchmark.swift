@@ -35,9 +35,7 @@ public struct SpanBenchmark: Sendable {
     }
 
     public func run() async throws(CLIError) -> String {
-        let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("obs-bench-spans-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: workDirectory)
-        try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let workDirectory = try BenchDirectory.fresh("obs-bench-spans")
         defer { try? FileManager.default.removeItem(atPath: workDirectory) }
 
         progress("measuring the SQLite yardstick (\(options.yardstickSpans) spans)…")
