@@ -6,8 +6,8 @@ public final class AggregationCounters: Sendable {
     public let observations = Atomic<Int>(0)
     /// Of those, records whose bucket had already been closed: merged into stored rows.
     public let lateRecords = Atomic<Int>(0)
-    /// Request observations whose new (route, method) exceeded the service's series limit
-    /// and were counted under `route="other"`.
+    /// Records counted under `route="other"` (their service reached its series limit) or
+    /// `service="other"` (too many services).
     public let foldedObservations = Atomic<Int>(0)
     /// Records not aggregated because their time is outside what rollups keep (older than
     /// the 1 h retention, or further ahead of the clock than the tolerance). They are stored.

@@ -11,7 +11,8 @@ import Synchronization
 /// closed buckets and merged into the stored rows (upsert + sketch merge) — late records of
 /// any age within retention are counted, never dropped.
 ///
-/// Memory is bounded: per service at most `seriesPerService` (route, method) series (beyond
+/// Memory is bounded: at most `maxServices` services (beyond it, new ones are counted as
+/// `service="other"`), per service at most `seriesPerService` (route, method) series (beyond
 /// it, new ones fold into `route="other"`), cells live only until the next flush after
 /// their grace period, and records far outside the clock's range are not aggregated.
 ///
@@ -20,6 +21,9 @@ public final class EventTimeAggregator: Sendable {
     public struct Configuration: Sendable {
         public var grace: Duration
         public var seriesPerService: Int
+        /// Services aggregated under their own name; a service name is often built from
+        /// configuration, and one carrying a request id would otherwise mint a series per request.
+        public var maxServices: Int
         public var requestLogs: RequestLogPolicy
         /// Records older than this (the 1 h rollup retention) are not aggregated.
         public var maxAge: Duration
@@ -27,10 +31,11 @@ public final class EventTimeAggregator: Sendable {
         /// beyond it would keep buckets open for as long).
         public var maxAhead: Duration
 
-        public init(grace: Duration = .seconds(30), seriesPerService: Int = 10_000, requestLogs: RequestLogPolicy = .auto,
-                    maxAge: Duration = .seconds(400 * 86_400), maxAhead: Duration = .seconds(600)) {
+        public init(grace: Duration = .seconds(30), seriesPerService: Int = 10_000, maxServices: Int = 1_000,
+                    requestLogs: RequestLogPolicy = .auto, maxAge: Duration = .seconds(400 * 86_400), maxAhead: Duration = .seconds(600)) {
             self.grace = grace
             self.seriesPerService = seriesPerService
+            self.maxServices = maxServices
             self.requestLogs = requestLogs
             self.maxAge = maxAge
             self.maxAhead = maxAhead
@@ -42,6 +47,7 @@ public final class EventTimeAggregator: Sendable {
     /// minute and hour rows.
     public static let resolutions: [Int64] = [10, 60, 3600]
     public static let otherRoute = "other"
+    public static let otherService = "other"
     /// How long after its last request span a service still counts as "sending spans".
     static let spanSendingWindowSeconds: Int64 = 300
 
@@ -62,6 +68,7 @@ public final class EventTimeAggregator: Sendable {
 
     struct State {
         var cells: [CellKey: RollupCell] = [:]
+        var services: Set<String> = []
         var routes: [String: Set<RouteKey>] = [:]
         var requestSpansSeenAt: [String: Int64] = [:]
         var inFlight: InFlight?
@@ -90,8 +97,11 @@ public final class EventTimeAggregator: Sendable {
             allLogID: watermark.allLogID, allSpanID: watermark.allSpanID,
             observedLogID: max(watermark.allLogID, watermark.logID), observedSpanID: max(watermark.allSpanID, watermark.spanID)
         )
-        for key in knownSeries where key.kind == .requests {
-            initial.routes[key.service, default: []].insert(RouteKey(route: key.route, method: key.method))
+        for key in knownSeries {
+            initial.services.insert(key.service)
+            if key.kind == .requests {
+                initial.routes[key.service, default: []].insert(RouteKey(route: key.route, method: key.method))
+            }
         }
         state = Mutex(initial)
     }
@@ -124,7 +134,17 @@ public final class EventTimeAggregator: Sendable {
                 }
                 return true
             }
-            for request in requestSpans {
+            func serviceLabel(_ name: String) -> String {
+                if state.services.contains(name) { return name }
+                guard state.services.count < configuration.maxServices else {
+                    folded += 1
+                    return Self.otherService
+                }
+                state.services.insert(name)
+                return name
+            }
+            for var request in requestSpans {
+                request.service = serviceLabel(request.service)
                 state.requestSpansSeenAt[request.service] = nowSeconds
                 let seconds = Self.seconds(request.time)
                 guard inRange(seconds) else { continue }
@@ -138,13 +158,14 @@ public final class EventTimeAggregator: Sendable {
                 let bucket = Self.bucketStart(seconds)
                 if bucket < state.closedBefore { late += 1 }
                 counted += 1
-                let isError = log.severity >= .error
-                state.cells[CellKey(bucketStart: bucket, series: .logs(service: log.service, level: log.severity.name)), default: RollupCell()]
-                    .count(durationMs: nil, isError: isError)
+                let service = serviceLabel(log.service)
+                state.cells[CellKey(bucketStart: bucket, series: .logs(service: service, level: log.severity.name)), default: RollupCell()]
+                    .count(durationMs: nil, isError: log.severity >= .error)
 
-                guard policy != .never, let request = RequestObservation(log: log) else { continue }
+                guard policy != .never, var request = RequestObservation(log: log) else { continue }
+                request.service = service
                 if policy == .auto, log.spanID != nil,
-                   let seenAt = state.requestSpansSeenAt[log.service], nowSeconds - seenAt <= Self.spanSendingWindowSeconds {
+                   let seenAt = state.requestSpansSeenAt[service], nowSeconds - seenAt <= Self.spanSendingWindowSeconds {
                     skipped += 1
                     continue
                 }

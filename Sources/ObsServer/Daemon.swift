@@ -35,11 +35,11 @@ public struct Daemon: Sendable {
             let stored = try await rollups.committedState()
             let created = EventTimeAggregator(
                 configuration: .init(
-                    grace: config.aggregate.grace, seriesPerService: config.limits.series,
+                    grace: config.aggregate.grace, seriesPerService: config.limits.series, maxServices: config.limits.services,
                     requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
                     maxAge: config.retention.rollups1h
                 ),
-                knownSeries: try await rollups.series(kind: .requests).map(\.key),
+                knownSeries: try await rollups.series(kind: .requests).map(\.key) + rollups.series(kind: .logs).map(\.key),
                 committedGeneration: stored.generation,
                 watermark: stored.watermark
             )

@@ -106,6 +106,23 @@ struct EventTimeAggregatorTests {
         #expect(restarted.counters.foldedObservations.load(ordering: .relaxed) == 1)
     }
 
+    @Test("beyond limits.services new services are counted as service=\"other\"")
+    func serviceLimit() async throws {
+        let fixture = try AggregationFixture()
+        defer { fixture.close() }
+        let aggregator = EventTimeAggregator(configuration: .init(maxServices: 2))
+        aggregator.observe(logs: [
+            request(1_000_001, service: "a"), request(1_000_001, service: "b"), request(1_000_002, service: "req-81f3"),
+            request(1_000_003, service: "req-77c1"), request(1_000_004, service: "a"),
+        ], spans: [], now: at(1_000_005))
+        try await fixture.flush(aggregator, at: 1_000_100)
+        let services = try await fixture.store.series(kind: .serviceRequests).map(\.key.service).sorted()
+        #expect(services == ["a", "b", "other"])
+        #expect(try await fixture.rows(.serviceRequests(service: "other"), resolution: 10)[1_000_000]?.count == 2)
+        #expect(try await fixture.rows(.logs(service: "other", level: "info"), resolution: 10)[1_000_000]?.count == 2)
+        #expect(aggregator.counters.foldedObservations.load(ordering: .relaxed) == 2)
+    }
+
     @Test("request logs count once: auto skips those with a span id while the service sends spans")
     func requestLogPolicy() async throws {
         for (policy, expected) in [(RequestLogPolicy.auto, 3), (.always, 4), (.never, 1)] {

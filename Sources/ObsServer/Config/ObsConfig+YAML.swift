@@ -50,6 +50,7 @@ extension ObsConfig {
                         case "max_line_bytes": walker.size(value, path: "limits.max_line_bytes") { config.limits.maxLineBytes = $0 }
                         case "queue_events": walker.integer(value, path: "limits.queue_events") { config.limits.queueEvents = $0 }
                         case "series": walker.integer(value, path: "limits.series") { config.limits.series = $0 }
+                        case "services": walker.integer(value, path: "limits.services") { config.limits.services = $0 }
                         default: walker.unknown(value, path: "limits.\(key)")
                         }
                     }

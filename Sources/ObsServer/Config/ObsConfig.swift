@@ -13,6 +13,7 @@ import ObsCore
 /// | `retention.rollups_1m` | `30d` | — |
 /// | `retention.rollups_1h` | `400d` | — |
 /// | `limits.series` | `10000` (request series per service) | — |
+/// | `limits.services` | `1000` (services aggregated by name) | — |
 /// | `aggregate.enabled` | `true` | — |
 /// | `aggregate.grace` | `30s` | — |
 /// | `aggregate.request_logs` | `auto` (`always`, `never`) | — |
@@ -64,6 +65,9 @@ public struct ObsConfig: Sendable, Equatable {
         if limits.series < 1 {
             problems.append(.init(location: "", key: "limits.series", reason: "must be at least 1"))
         }
+        if limits.services < 1 {
+            problems.append(.init(location: "", key: "limits.services", reason: "must be at least 1"))
+        }
         if aggregate.grace < .zero || aggregate.grace > .seconds(3600) {
             problems.append(.init(location: "", key: "aggregate.grace", reason: "must be between 0s and 1h"))
         }
@@ -85,6 +89,8 @@ public struct LimitsConfig: Sendable, Equatable {
     public var queueEvents = 200_000
     /// Request series (route × method) kept per service; beyond it, route="other".
     public var series = 10_000
+    /// Services aggregated under their own name; beyond it, service="other".
+    public var services = 1_000
 }
 
 public struct AggregateConfig: Sendable, Equatable {

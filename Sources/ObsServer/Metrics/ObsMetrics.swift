@@ -82,7 +82,7 @@ public final class ObsMetrics: Sendable {
             let lines: [(String, String, String, Int)] = [
                 ("obs_aggregate_observations_total", "counter", "Request observations and log lines aggregated.", counters.observations.load(ordering: .relaxed)),
                 ("obs_aggregate_late_records_total", "counter", "Records whose bucket had closed; merged into the stored rollups.", counters.lateRecords.load(ordering: .relaxed)),
-                ("obs_aggregate_series_folded_total", "counter", "Requests counted under route=\"other\" because their service reached limits.series.", counters.foldedObservations.load(ordering: .relaxed)),
+                ("obs_aggregate_series_folded_total", "counter", "Records counted under route=\"other\" (limits.series) or service=\"other\" (limits.services).", counters.foldedObservations.load(ordering: .relaxed)),
                 ("obs_aggregate_out_of_range_records_total", "counter", "Records too old or too far ahead of the clock to aggregate (still stored).", counters.outOfRangeRecords.load(ordering: .relaxed)),
                 ("obs_aggregate_request_logs_skipped_total", "counter", "Request log lines not counted because their service sends request spans.", counters.skippedRequestLogs.load(ordering: .relaxed)),
                 ("obs_aggregate_open_buckets", "gauge", "Series buckets held in memory.", aggregator.openBucketCount),
