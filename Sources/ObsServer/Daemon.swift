@@ -31,28 +31,11 @@ public struct Daemon: Sendable {
         let database = try ObsDatabase.open(at: config.databasePath)
         let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
         let aggregator: EventTimeAggregator?
-        if config.aggregate.enabled {
-            let stored = try await rollups.committedState()
-            let created = EventTimeAggregator(
-                configuration: .init(
-                    grace: config.aggregate.grace, seriesPerService: config.limits.series, maxServices: config.limits.services,
-                    requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
-                    maxAge: config.retention.rollups1h
-                ),
-                knownSeries: try await rollups.series(kind: .requests).map(\.key) + rollups.series(kind: .logs).map(\.key),
-                committedGeneration: stored.generation,
-                watermark: stored.watermark
-            )
-            // After a crash, the buckets that were only in memory are rebuilt from the records.
-            let replayed = try await database.replayUnaggregated(after: stored.watermark) { logs, spans, ids in
-                created.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids)
-            }
-            if replayed > 0 {
-                logger.notice("Re-aggregated the records whose buckets the previous run had not written.", metadata: ["aggregate.records": "\(replayed)"])
-            }
-            aggregator = created
-        } else {
-            aggregator = nil
+        do {
+            aggregator = config.aggregate.enabled ? try await makeAggregator(database: database, rollups: rollups) : nil
+        } catch {
+            try? database.close()
+            throw error
         }
         let metrics = ObsMetrics(aggregator: aggregator)
         let queue = IngestQueue(capacity: config.limits.queueEvents)
@@ -140,5 +123,32 @@ public struct Daemon: Sendable {
         }
         try database.close()
         logger.info("obs stopped: queue drained, database closed.")
+    }
+
+    /// The aggregator, resumed from the store: its series limits seeded from the stored
+    /// series, and — after a crash — the buckets that were only in memory rebuilt from the
+    /// stored records (on the first start over an older store, that is every record: a backfill).
+    private func makeAggregator(database: ObsDatabase, rollups: SQLiteRollupStore) async throws -> EventTimeAggregator {
+        let stored = try await rollups.committedState()
+        let aggregator = EventTimeAggregator(
+            configuration: .init(
+                grace: config.aggregate.grace, seriesPerService: config.limits.series, maxServices: config.limits.services,
+                requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
+                maxAge: config.retention.rollups1h
+            ),
+            knownSeries: try await rollups.series(kind: .requests).map(\.key) + rollups.series(kind: .logs).map(\.key),
+            committedGeneration: stored.generation,
+            watermark: stored.watermark
+        )
+        // A long backlog (a backfill) spans many buckets: write the closed ones as it goes.
+        let flusher = RollupFlusher(aggregator: aggregator, writer: rollups, logger: logger, now: { Timestamp.now() })
+        let replayed = try await database.replayUnaggregated(after: stored.watermark) { logs, spans, ids in
+            aggregator.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids)
+            if aggregator.openBucketCount > 100_000 { try await flusher.flush() }
+        }
+        if replayed > 0 {
+            logger.notice("Re-aggregated the records whose buckets the previous run had not written.", metadata: ["aggregate.records": "\(replayed)"])
+        }
+        return aggregator
     }
 }

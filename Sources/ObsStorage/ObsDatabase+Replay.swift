@@ -12,7 +12,7 @@ extension ObsDatabase {
     /// records in between that the watermark covers are skipped.
     public func replayUnaggregated(
         after watermark: RollupWatermark, chunk: Int = 10_000,
-        _ body: (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void
+        _ body: (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) async throws -> Void
     ) async throws(StorageError) -> Int {
         var total = 0
         do {
@@ -26,7 +26,7 @@ extension ObsDatabase {
                        status_code, status_message, attributes, events, links, id
                 FROM spans WHERE id >= ? ORDER BY id LIMIT ?
                 """, timeColumn: 6, needs: watermark.needsSpan, record: SpanRow.span(from:)) { spans, lastID in
-                body([], spans, CommittedRecordIDs(lastSpanID: lastID))
+                try await body([], spans, CommittedRecordIDs(lastSpanID: lastID))
             }
             let logStart = try await firstUnaggregatedID(table: "logs", timeColumn: "time_ns", all: watermark.allLogID,
                                                          partial: watermark.logID, timeBound: timeBound)
@@ -34,7 +34,7 @@ extension ObsDatabase {
                 SELECT time_ns, service, severity, message, trace_id, span_id, duration_ms, status, route, method, attributes, id
                 FROM logs WHERE id >= ? ORDER BY id LIMIT ?
                 """, timeColumn: 0, needs: watermark.needsLog, record: LogRow.record(from:)) { logs, lastID in
-                body(logs, [], CommittedRecordIDs(lastLogID: lastID))
+                try await body(logs, [], CommittedRecordIDs(lastLogID: lastID))
             }
         } catch {
             throw storageError("re-aggregating records after a crash", error)
@@ -46,7 +46,7 @@ extension ObsDatabase {
     /// columns, then its id last), and hands on those `needs` keeps; returns how many.
     private func replay<Record>(
         from start: Int64, chunk: Int, sql: String, timeColumn: Int, needs: (_ id: Int64, _ bucketStart: Int64) -> Bool,
-        record: (Row) -> Record, deliver: (_ records: [Record], _ lastID: Int64) -> Void
+        record: (Row) -> Record, deliver: (_ records: [Record], _ lastID: Int64) async throws -> Void
     ) async throws -> Int {
         var cursor = start
         var total = 0
@@ -56,7 +56,7 @@ extension ObsDatabase {
             let idColumn = last.count - 1
             let lastID: Int64 = last[idColumn]
             let records = rows.filter { needs($0[idColumn], Self.bucketStart(nanoseconds: $0[timeColumn])) }.map(record)
-            if !records.isEmpty { deliver(records, lastID) }
+            if !records.isEmpty { try await deliver(records, lastID) }
             total += records.count
             cursor = lastID + 1
         }

@@ -160,4 +160,20 @@ struct QueryEndToEndTests {
         #expect(!again.log.contains("Re-aggregated"))
         #expect(try await again.stop() == 0)
     }
+
+    @Test("records stored while aggregation was off are aggregated at the next start (backfill)")
+    func backfill() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let dataDir = directory.file("data")
+        let config = try directory.write("off.yaml", "aggregate: {enabled: false}\n")
+        let off = try await DaemonProcess.start(dataDir: dataDir, extraArguments: ["--config", config])
+        #expect(try await postLogs(off, Self.requestLines(500, service: "cart", secondsAgo: 400, to: 100, now: Date())).status == 200)
+        #expect(vector(try queryExpression(["requests[15m]", "--url", off.baseURL.absoluteString]).result, by: "service").isEmpty)
+        #expect(try await off.stop() == 0)
+
+        let on = try await DaemonProcess.start(dataDir: dataDir)
+        #expect(vector(try queryExpression(["requests[15m] by (service)", "--url", on.baseURL.absoluteString]).result, by: "service") == ["cart": 500])
+        #expect(try await on.stop() == 0)
+    }
 }
