@@ -187,6 +187,21 @@ struct EventTimeAggregatorTests {
         #expect(try await total() == 2)
     }
 
+    @Test("retention deletes each resolution's old buckets and nothing else")
+    func rollupRetention() async throws {
+        let fixture = try AggregationFixture()
+        defer { fixture.close() }
+        let aggregator = EventTimeAggregator()
+        aggregator.observe(logs: [request(1_000_001), request(1_003_601), request(1_007_201)], spans: [], now: at(1_007_202))
+        try await fixture.flush(aggregator, at: 1_007_202, everything: true)
+        // Route, service and log series: three rows per bucket.
+        #expect(try await fixture.database.deleteRollups(resolution: 10, olderThan: 1_007_200) == 6)
+        #expect(try await fixture.database.deleteRollups(resolution: 3600, olderThan: 1_000_000) == 3) // the hour from 997,200
+        #expect(try await fixture.rows(route, resolution: 10).keys.sorted() == [1_007_200])
+        #expect(try await fixture.rows(route, resolution: 60).keys.sorted() == [999_960, 1_003_560, 1_007_160])
+        #expect(try await fixture.rows(route, resolution: 3600).keys.sorted() == [1_000_800, 1_004_400])
+    }
+
     @Test("records far outside the clock are stored but not aggregated")
     func outOfRange() {
         let aggregator = EventTimeAggregator(configuration: .init(maxAge: .seconds(3600), maxAhead: .seconds(600)))
