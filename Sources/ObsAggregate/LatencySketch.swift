@@ -84,10 +84,11 @@ public struct LatencySketch: Sendable, Equatable {
     private(set) var zeroCount: UInt64 = 0
     /// `binCounts[k]` counts the values of bin index `binOffset + k`. Kept canonical, so that
     /// equal contents mean equal arrays: either empty, or its first and last entries are
-    /// non-zero. Its length is at most `maxBins`.
-    private var binCounts: [UInt64] = []
+    /// non-zero. Its length is at most `maxBins`. (Internal, not private, for the encoding in
+    /// `LatencySketch+Encoding.swift`; nothing else writes it.)
+    var binCounts: [UInt64] = []
     /// The bin index of `binCounts[0]`; 0 when there are no bins.
-    private var binOffset = 0
+    var binOffset = 0
 
     /// Creates an empty sketch. `maxBins` is clamped into `1...maxBinsLimit`.
     public init(maxBins: Int = LatencySketch.defaultMaxBins) {
@@ -323,215 +324,28 @@ extension LatencySketch {
     }
 }
 
-// MARK: - Binary encoding
+// MARK: - Decoded state
 
 extension LatencySketch {
-    /// The first byte of every encoding; bump it when the layout changes.
-    static let encodingVersion: UInt8 = 1
-
-    /// A compact binary form for storage (e.g. a SQLite BLOB), in this order:
-    /// 1. version byte (1);
-    /// 2. LEB128 varints: count, zero count, maxBins;
-    /// 3. the index of the first bin as a zigzag LEB128 varint (bin indices are negative
-    ///    below 1 ms); 0 when there are no bins;
-    /// 4. the number of bins as a varint, then one varint count per bin, from the lowest to
-    ///    the highest non-empty bin (empty bins in between cost one byte each);
-    /// 5. sum, min and max as 8-byte little-endian IEEE 754 doubles.
-    ///
-    /// A sketch of 1000 log-normal latencies around 100 ms (σ = 1) takes about 400 bytes, one
-    /// of a million about 800. Decoding the result with ``init(decoding:)`` gives back an equal
-    /// sketch whose `sum`, `min` and `max` are bit-identical.
-    public func encoded() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 + 5 * 10 + binCounts.count * 2 + 3 * 8)
-        bytes.append(Self.encodingVersion)
-        Self.appendVarint(count, to: &bytes)
-        Self.appendVarint(zeroCount, to: &bytes)
-        Self.appendVarint(UInt64(maxBins), to: &bytes)
-        let firstIndex = Int64(binCounts.isEmpty ? 0 : binOffset)
-        Self.appendVarint(UInt64(bitPattern: (firstIndex << 1) ^ (firstIndex >> 63)), to: &bytes)
-        Self.appendVarint(UInt64(binCounts.count), to: &bytes)
-        for countInBin in binCounts {
-            Self.appendVarint(countInBin, to: &bytes)
-        }
-        for value in [sum, self.min, self.max] {
-            var bits = value.bitPattern
-            for _ in 0..<8 {
-                bytes.append(UInt8(truncatingIfNeeded: bits))
-                bits >>= 8
-            }
-        }
-        return bytes
-    }
-
-    /// Decodes the output of ``encoded()``. Any input that is not such an encoding (truncated,
-    /// another version, implausible sizes, counts that do not add up, trailing bytes) throws
-    /// an error naming the byte offset and the field; no input can make it trap or allocate
-    /// more than the input's size in bins.
-    public init(decoding bytes: some Collection<UInt8>) throws(LatencySketchDecodingError) {
-        var reader = SketchByteReader(bytes: Array(bytes))
-
-        let version = try reader.readByte(.version)
-        guard version == Self.encodingVersion else {
-            throw LatencySketchDecodingError(.unsupportedVersion(version), at: 0, reading: .version)
-        }
-        let count = try reader.readVarint(.count)
-        let zeroCount = try reader.readVarint(.zeroCount)
-
-        let maxBinsStart = reader.position
-        let encodedMaxBins = try reader.readVarint(.maxBins)
-        guard encodedMaxBins >= 1, encodedMaxBins <= UInt64(Self.maxBinsLimit) else {
-            throw LatencySketchDecodingError(
-                .invalidValue("maxBins \(encodedMaxBins) is not in 1...\(Self.maxBinsLimit)"),
-                at: maxBinsStart, reading: .maxBins)
-        }
-        let maxBins = Int(encodedMaxBins)
-
-        let firstIndexStart = reader.position
-        let zigzagFirstIndex = try reader.readVarint(.firstBinIndex)
-        let firstIndex = Int64(bitPattern: zigzagFirstIndex >> 1)
-            ^ -Int64(bitPattern: zigzagFirstIndex & 1)
-
-        let binCountStart = reader.position
-        let encodedBinCount = try reader.readVarint(.binCount)
-        guard encodedBinCount <= UInt64(maxBins) else {
-            throw LatencySketchDecodingError(
-                .invalidValue("\(encodedBinCount) bins exceed maxBins \(maxBins)"),
-                at: binCountStart, reading: .binCount)
-        }
-        guard encodedBinCount <= UInt64(reader.remaining) else {
-            throw LatencySketchDecodingError(
-                .invalidValue(
-                    "\(encodedBinCount) bins cannot fit in the \(reader.remaining) bytes left"),
-                at: binCountStart, reading: .binCount)
-        }
-        let encodedBins = Int(encodedBinCount)
-        // Compared before any arithmetic, so that a garbage index cannot overflow.
-        let highestFirstIndex = Int64(Self.highestPossibleBinIndex - Swift.max(encodedBins - 1, 0))
-        guard encodedBins == 0
-            || (firstIndex >= Int64(Self.lowestPossibleBinIndex) && firstIndex <= highestFirstIndex)
-        else {
-            throw LatencySketchDecodingError(
-                .invalidValue(
-                    "\(encodedBins) bins from index \(firstIndex) do not fit in the possible bins "
-                        + "\(Self.lowestPossibleBinIndex)...\(Self.highestPossibleBinIndex)"),
-                at: firstIndexStart, reading: .firstBinIndex)
-        }
-
-        var binCounts: [UInt64] = []
-        binCounts.reserveCapacity(encodedBins)
-        var binTotal: UInt64? = 0
-        for _ in 0..<encodedBins {
-            let countInBin = try reader.readVarint(.binCounts)
-            binCounts.append(countInBin)
-            binTotal = binTotal.flatMap { total in
-                let (next, overflow) = total.addingReportingOverflow(countInBin)
-                return overflow ? nil : next
-            }
-        }
-        let impliedCount = binTotal.flatMap { total in
-            let (next, overflow) = total.addingReportingOverflow(zeroCount)
-            return overflow ? nil : next
-        }
-        guard impliedCount == count else {
-            throw LatencySketchDecodingError(
-                .countMismatch(binTotal: binTotal, zeroCount: zeroCount, count: count),
-                at: reader.position, reading: .binCounts)
-        }
-
-        let sum = try reader.readDouble(.sum)
-        let minStart = reader.position
-        let min = try reader.readDouble(.min)
-        let max = try reader.readDouble(.max)
-        guard reader.remaining == 0 else {
-            throw LatencySketchDecodingError(
-                .trailingBytes(reader.remaining), at: reader.position, reading: .max)
-        }
-        if count == 0 {
-            guard min == .infinity, max == -.infinity, sum == 0 else {
-                throw LatencySketchDecodingError(
-                    .invalidValue("an empty sketch must have min +inf, max -inf and sum 0, "
-                        + "not \(min), \(max) and \(sum)"),
-                    at: minStart, reading: .min)
-            }
-        } else {
-            guard min >= 0, min <= max, max < .infinity, sum >= 0 else {
-                throw LatencySketchDecodingError(
-                    .invalidValue("min \(min), max \(max) and sum \(sum) are not possible "
-                        + "for \(count) values"),
-                    at: minStart, reading: .min)
-            }
-        }
-
-        // Trim empty bins at either end, which `encoded()` never writes, to stay canonical.
-        let firstNonEmpty = binCounts.firstIndex { $0 > 0 } ?? binCounts.count
-        let lastNonEmpty = binCounts.lastIndex { $0 > 0 } ?? -1
+    /// Assembles a decoded sketch, trimming empty bins at either end (which `encoded()` never
+    /// writes, but a dense layout can express) so that the bins stay canonical.
+    init(
+        validatedCount count: UInt64, zeroCount: UInt64, maxBins: Int,
+        sum: Double, min: Double, max: Double, bins: (counts: [UInt64], firstIndex: Int)
+    ) {
         self.init(maxBins: maxBins)
         self.count = count
         self.zeroCount = zeroCount
         self.sum = sum
         self.min = min
         self.max = max
+        let firstNonEmpty = bins.counts.firstIndex { $0 > 0 } ?? bins.counts.count
+        let lastNonEmpty = bins.counts.lastIndex { $0 > 0 } ?? -1
         if firstNonEmpty <= lastNonEmpty {
-            self.binCounts = Array(binCounts[firstNonEmpty...lastNonEmpty])
-            self.binOffset = Int(firstIndex) + firstNonEmpty
+            binCounts =
+                firstNonEmpty == 0 && lastNonEmpty == bins.counts.count - 1
+                ? bins.counts : Array(bins.counts[firstNonEmpty...lastNonEmpty])
+            binOffset = bins.firstIndex + firstNonEmpty
         }
-    }
-
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var remaining = value
-        while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
-        }
-        bytes.append(UInt8(remaining))
-    }
-}
-
-/// Reads the fields of an encoded sketch, turning every shortfall into a precise error.
-private struct SketchByteReader {
-    typealias Field = LatencySketchDecodingError.Field
-
-    let bytes: [UInt8]
-    var position = 0
-
-    var remaining: Int { bytes.count - position }
-
-    mutating func readByte(_ field: Field) throws(LatencySketchDecodingError) -> UInt8 {
-        guard position < bytes.count else {
-            throw LatencySketchDecodingError(.truncated, at: position, reading: field)
-        }
-        defer { position += 1 }
-        return bytes[position]
-    }
-
-    /// An unsigned LEB128 varint of at most 10 bytes whose value fits in 64 bits.
-    mutating func readVarint(_ field: Field) throws(LatencySketchDecodingError) -> UInt64 {
-        let start = position
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readByte(field)
-            let payload = UInt64(byte & 0x7F)
-            // The 10th byte may only contribute the 64th bit.
-            guard shift < 63 || (shift == 63 && payload <= 1) else {
-                throw LatencySketchDecodingError(.malformedVarint, at: start, reading: field)
-            }
-            value |= payload << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-    }
-
-    mutating func readDouble(_ field: Field) throws(LatencySketchDecodingError) -> Double {
-        guard remaining >= 8 else {
-            throw LatencySketchDecodingError(.truncated, at: bytes.count, reading: field)
-        }
-        var bits: UInt64 = 0
-        for offset in 0..<8 {
-            bits |= UInt64(bytes[position + offset]) << (8 * UInt64(offset))
-        }
-        position += 8
-        return Double(bitPattern: bits)
     }
 }

@@ -5,12 +5,21 @@ public struct LatencySketchDecodingError: Error, Equatable, Sendable, CustomStri
     /// The field of the encoding being read (see ``LatencySketch/encoded()`` for the layout).
     public enum Field: String, Sendable {
         case version
+        /// Version 2: the bin layout and which optional fields follow.
+        case flags
         case count
         case zeroCount = "zero count"
         case maxBins
         case firstBinIndex = "first bin index"
+        /// The dense layout's number of bins, empty ones included.
         case binCount = "number of bins"
+        /// The sparse layout's number of listed bins.
+        case nonEmptyBinCount = "number of non-empty bins"
+        /// The sparse layout's distance from one listed bin to the next.
+        case skippedBinCount = "empty bins skipped"
         case binCounts = "bin counts"
+        /// Version 2: the one value that stands for sum, min and max.
+        case value = "single value"
         case sum
         case min
         case max
@@ -28,7 +37,7 @@ public struct LatencySketchDecodingError: Error, Equatable, Sendable, CustomStri
         /// The bin counts (nil if their total overflows 64 bits) plus the zero count do not
         /// add up to the count.
         case countMismatch(binTotal: UInt64?, zeroCount: UInt64, count: UInt64)
-        /// Bytes after the last field (`max`), as if two encodings had been concatenated.
+        /// Bytes after the last field, as if two encodings had been concatenated.
         case trailingBytes(Int)
     }
 
@@ -50,7 +59,8 @@ public struct LatencySketchDecodingError: Error, Equatable, Sendable, CustomStri
             return "sketch: truncated at byte \(byteOffset) reading \(field.rawValue)"
         case .unsupportedVersion(let version):
             return "sketch: unsupported version \(version) at byte \(byteOffset) "
-                + "(this build reads version \(LatencySketch.encodingVersion))"
+                + "(this build reads versions \(LatencySketch.legacyEncodingVersion) "
+                + "and \(LatencySketch.encodingVersion))"
         case .malformedVarint:
             return "sketch: malformed varint (over 64 bits) at byte \(byteOffset) reading \(field.rawValue)"
         case .invalidValue(let why):

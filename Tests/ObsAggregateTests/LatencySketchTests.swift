@@ -310,21 +310,154 @@ import Testing
         }
     }
 
-    @Test func typicalSketchEncodesInAFewHundredBytes() {
+    /// `encoded()` picks one layout per sketch; the other listed one must decode just as well,
+    /// since the choice is only about size.
+    @Test(arguments: EncodingCase.allCases, [LatencySketch.BinLayout.dense, .sparse])
+    func bothListedBinLayoutsRoundTripExactly(example: EncodingCase, layout: LatencySketch.BinLayout) throws {
+        let sketch = example.makeSketch()
+        let bytes = sketch.encoded(binLayout: layout)
+        #expect(bytes[1] & 0b11 == layout.rawValue)
+        let decoded = try LatencySketch(decoding: bytes)
+        #expect(decoded == sketch)
+        #expect(decoded.sum.bitPattern == sketch.sum.bitPattern)
+        #expect(decoded.min.bitPattern == sketch.min.bitPattern)
+        #expect(decoded.max.bitPattern == sketch.max.bitPattern)
+    }
+
+    @Test(arguments: EncodingCase.allCases)
+    func encoderChoosesTheSmallestExactLayout(example: EncodingCase) {
+        let sketch = example.makeSketch()
+        let bytes = sketch.encoded()
+        let chosen = LatencySketch.BinLayout(rawValue: bytes[1] & 0b11)
+        #expect(chosen == example.expectedBinLayout)
+        let dense = sketch.encoded(binLayout: .dense).count
+        let sparse = sketch.encoded(binLayout: .sparse).count
+        #expect(bytes.count <= Swift.min(dense, sparse), "dense \(dense), sparse \(sparse), chosen \(bytes.count)")
+        #expect(bytes.count <= version1Encoding(of: sketch).count, "never larger than version 1")
+    }
+
+    @Test func fewValuesTakeFewBytes() throws {
+        #expect(LatencySketch().encoded() == [2, 0, 0], "version, flags, count 0: nothing else")
+
+        var one = LatencySketch()
+        one.add(12.5)
+        // version, flags, count 1, the value; its bin follows from the value.
+        #expect(one.encoded().count == 11)
+        #expect(version1Encoding(of: one).count == 33)
+
+        var zero = LatencySketch()
+        zero.add(0)
+        #expect(zero.encoded().count == 12, "version, flags, count, zero count, the value")
+
+        // Three values 100 bins apart end to end: 10 ms is bin 116, 73 ms bin 215.
+        var spread = LatencySketch()
+        for value in [10.0, 30, 73] { spread.add(value) }
+        let bytes = spread.encoded()
+        #expect(bytes[1] & 0b11 == LatencySketch.BinLayout.sparse.rawValue)
+        // The exact sum, min and max are three distinct doubles, 24 bytes that no exact layout
+        // can shrink. Everything else: version, flags, count (3 bytes) and the sparse bins (8:
+        // how many, index of the first in 2 bytes, 1 count each, 1 gap byte each for the others).
+        #expect(bytes.count - 24 == 11, "\(bytes.count) bytes")
+        #expect(version1Encoding(of: spread).count == 132, "version 1 wrote all 100 bins")
+
+        var random = SplitMix64(seed: 10)
+        var ten = LatencySketch()
+        for _ in 0..<10 { ten.add(SampleDistribution.logNormal.sample(&random)) }
+        #expect(ten.encoded().count < 60, "\(ten.encoded().count) bytes")
+    }
+
+    @Test func typicalSketchesEncodeNoLargerThanVersion1() {
         var random = SplitMix64(seed: 1000)
         var sketch = LatencySketch()
         for _ in 0..<1000 { sketch.add(SampleDistribution.logNormal.sample(&random)) }
         let size = sketch.encoded().count
         #expect(size > 100 && size < 500, "encoded size \(size) bytes")
-        #expect(LatencySketch().encoded().count == 31, "an empty sketch is 31 bytes")
+        #expect(size <= version1Encoding(of: sketch).count)
+
+        // A million values fill nearly every bin of their range: dense, and a few header bytes
+        // smaller than version 1.
+        for _ in 0..<999_000 { sketch.add(SampleDistribution.logNormal.sample(&random)) }
+        let million = sketch.encoded()
+        #expect(million[1] & 0b11 == LatencySketch.BinLayout.dense.rawValue)
+        #expect(million.count <= version1Encoding(of: sketch).count, "\(million.count) bytes")
+    }
+
+    /// Stored rows depend on these bytes: a change here needs a new version.
+    @Test func encodingIsPinned() {
+        #expect(LatencySketch().encoded() == [2, 0x00, 0])
+
+        var one = LatencySketch()
+        one.add(12.5)
+        // flags 0x13: single value, single-value bin.
+        #expect(one.encoded() == [2, 0x13, 1] + encodedDoubles(12.5))
+
+        var two = LatencySketch(maxBins: 100)
+        for value in [100.0, 250, 0] { two.add(value) }
+        // flags 0x0E: sparse, zero count, maxBins; count 3, zero count 1, maxBins 100; two
+        // non-empty bins: index 231 (zigzag 462), count 1; 45 empty bins skipped to 277, count 1.
+        #expect(
+            two.encoded()
+                == [2, 0x0E, 3, 1, 100, 2, 0xCE, 0x03, 1, 45, 1] + encodedDoubles(350, 0, 250))
+
+        var repeated = LatencySketch()
+        for _ in 0..<10 { repeated.add(0.1) }
+        // Ten times 0.1 sums to 0.9999999999999999, not 10 × 0.1: three doubles, flags 0x01
+        // (dense, on a tie with sparse): first index -115 (zigzag 229), 1 bin of 10.
+        #expect(repeated.encoded() == [2, 0x01, 10, 0xE5, 0x01, 1, 10] + encodedDoubles(repeated.sum, 0.1, 0.1))
+    }
+
+    @Test func aRepeatedValueDerivesItsBinAcrossTheWholeRange() throws {
+        let values = [
+            LatencySketch.minIndexableValue.nextUp, 1e-3, 1, LatencySketch.gamma, pow(LatencySketch.gamma, 100),
+            LatencySketch.representativeValue(ofBin: 345), 86_400_000, .greatestFiniteMagnitude,
+        ]
+        for value in values {
+            for repeats in [1, 2, 3, 1000] {
+                var sketch = LatencySketch()
+                for _ in 0..<repeats { sketch.add(value) }
+                let bytes = sketch.encoded()
+                let decoded = try LatencySketch(decoding: bytes)
+                #expect(decoded == sketch, "\(repeats) × \(value)")
+                #expect(decoded.sum.bitPattern == sketch.sum.bitPattern, "\(repeats) × \(value)")
+                if sketch.sum == Double(repeats) * value {
+                    #expect(bytes[1] == 0x13, "\(repeats) × \(value): one value, derived bin")
+                }
+            }
+        }
+    }
+
+    /// 0 and −0 compare equal, but the round trip must keep each bit. Only version-1 bytes can
+    /// carry −0 (`add` stores negative values as +0).
+    @Test func negativeZeroKeepsItsSign() throws {
+        let signs: [(sum: Double, min: Double, max: Double)] = [
+            (-0.0, -0.0, -0.0), (0, -0.0, 0), (-0.0, -0.0, 0), (0, 0, -0.0), (-0.0, 0, 0),
+        ]
+        for (sum, min, max) in signs {
+            let legacy: [UInt8] = [1, 1, 1, 64, 0, 0] + encodedDoubles(sum, min, max)
+            let sketch = try LatencySketch(decoding: legacy)
+            let decoded = try LatencySketch(decoding: sketch.encoded())
+            #expect(decoded.sum.bitPattern == sum.bitPattern && decoded.min.bitPattern == min.bitPattern
+                && decoded.max.bitPattern == max.bitPattern, "\(sum), \(min), \(max)")
+        }
+        #expect(throws: LatencySketchDecodingError.self, "an empty sketch's sum is +0") {
+            try LatencySketch(decoding: [1, 0, 0, 64, 0, 0] + encodedDoubles(-0.0, .infinity, -.infinity))
+        }
     }
 
     @Test func everyTruncatedPrefixThrows() {
         for example in EncodingCase.allCases {
-            let bytes = example.makeSketch().encoded()
-            for length in 0..<bytes.count {
-                #expect(throws: LatencySketchDecodingError.self, "\(example), \(length) bytes") {
-                    try LatencySketch(decoding: bytes.prefix(length))
+            let sketch = example.makeSketch()
+            let encodings = [
+                ("chosen", sketch.encoded()),
+                ("dense", sketch.encoded(binLayout: .dense)),
+                ("sparse", sketch.encoded(binLayout: .sparse)),
+                ("version 1", version1Encoding(of: sketch)),
+            ]
+            for (name, bytes) in encodings {
+                for length in 0..<bytes.count {
+                    #expect(throws: LatencySketchDecodingError.self, "\(example) \(name), \(length) bytes") {
+                        try LatencySketch(decoding: bytes.prefix(length))
+                    }
                 }
             }
         }
@@ -335,50 +468,92 @@ import Testing
         sketch.add(100)
         sketch.add(250)
         let bytes = sketch.encoded()
-        // version, count, zero count, maxBins (2 bytes), first index (2 bytes), number of bins
-        // (1 byte) = 8 header bytes; bins 231...277 (47 one-byte counts), then 24 double bytes.
-        #expect(bytes.count == 8 + 47 + 24)
+        // version, flags, count; sparse bins: 2 of them, first index 231 (2 bytes), count, 45
+        // bins skipped, count; then sum, min and max.
+        #expect(bytes.count == 3 + 6 + 24)
+        let expectations: [(length: Int, message: String)] = [
+            (0, "sketch: truncated at byte 0 reading version"),
+            (1, "sketch: truncated at byte 1 reading flags"),
+            (2, "sketch: truncated at byte 2 reading count"),
+            (3, "sketch: truncated at byte 3 reading number of non-empty bins"),
+            // Two listed bins need at least 4 bytes: shorter inputs fail before reading them.
+            (7, "sketch: 2 non-empty bins cannot fit in the 3 bytes left at byte 3 reading number of non-empty bins"),
+            (8, "sketch: truncated at byte 8 reading bin counts"),
+            (20, "sketch: truncated at byte 20 reading min"),
+        ]
+        for (length, message) in expectations {
+            let error = try #require(throws: LatencySketchDecodingError.self) {
+                try LatencySketch(decoding: bytes.prefix(length))
+            }
+            #expect(error.description == message)
+        }
         let error = try #require(throws: LatencySketchDecodingError.self) {
-            try LatencySketch(decoding: bytes.prefix(60))
+            try LatencySketch(decoding: bytes.prefix(30))
         }
-        #expect(error.description == "sketch: truncated at byte 60 reading sum")
-        #expect(error == LatencySketchDecodingError(.truncated, at: 60, reading: .sum))
+        #expect(error == LatencySketchDecodingError(.truncated, at: 30, reading: .max))
 
-        let early = try #require(throws: LatencySketchDecodingError.self) {
-            try LatencySketch(decoding: bytes.prefix(4))
+        let legacy = try #require(throws: LatencySketchDecodingError.self) {
+            try LatencySketch(decoding: version1Encoding(of: sketch).prefix(4))
         }
-        #expect(early.description == "sketch: truncated at byte 4 reading maxBins")
+        #expect(legacy.description == "sketch: truncated at byte 4 reading maxBins")
+    }
 
-        let empty = try #require(throws: LatencySketchDecodingError.self) {
-            try LatencySketch(decoding: [UInt8]())
+    /// Version 1 (every bin of the range, every field) is how rows were stored before version 2.
+    @Test func version1EncodingsStillDecode() throws {
+        // Captured from the version-1 encoder: maxBins 64, values 12.5, 0 and 13 (bins 127–129).
+        let captured: [UInt8] = [
+            0x01, 0x03, 0x01, 0x40, 0xFE, 0x01, 0x03, 0x01, 0x00, 0x01,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x39, 0x40,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2A, 0x40,
+        ]
+        var sketch = LatencySketch(maxBins: 64)
+        for value in [12.5, 0, 13] { sketch.add(value) }
+        #expect(version1Encoding(of: sketch) == captured, "the test's version-1 writer matches the real one")
+        let decoded = try LatencySketch(decoding: captured)
+        #expect(decoded == sketch)
+        #expect(decoded.sum.bitPattern == sketch.sum.bitPattern)
+        #expect(decoded.encoded().first == 2, "re-encoding writes the current version")
+
+        for example in EncodingCase.allCases {
+            let original = example.makeSketch()
+            let fromVersion1 = try LatencySketch(decoding: version1Encoding(of: original))
+            #expect(fromVersion1 == original, "\(example)")
+            #expect(fromVersion1.sum.bitPattern == original.sum.bitPattern, "\(example)")
+            #expect(fromVersion1.encoded() == original.encoded(), "\(example)")
         }
-        #expect(empty.description == "sketch: truncated at byte 0 reading version")
     }
 
     @Test func wrongVersionThrows() throws {
-        var bytes = EncodingCase.logNormal.makeSketch().encoded()
-        bytes[0] = 2
-        let error = try #require(throws: LatencySketchDecodingError.self) {
-            try LatencySketch(decoding: bytes)
+        for version: UInt8 in [0, 3, 0xFF] {
+            var bytes = EncodingCase.logNormal.makeSketch().encoded()
+            bytes[0] = version
+            let error = try #require(throws: LatencySketchDecodingError.self) {
+                try LatencySketch(decoding: bytes)
+            }
+            #expect(error.problem == .unsupportedVersion(version))
+            #expect(
+                error.description
+                    == "sketch: unsupported version \(version) at byte 0 (this build reads versions 1 and 2)")
         }
-        #expect(error.problem == .unsupportedVersion(2))
-        #expect(error.description == "sketch: unsupported version 2 at byte 0 (this build reads version 1)")
     }
 
     @Test func countMismatchThrows() throws {
         var sketch = LatencySketch()
         sketch.add(100)
+        sketch.add(250)
         var bytes = sketch.encoded()
-        bytes[1] = 2  // count 2, but one bin count of 1 and no zero values
+        bytes[2] = 3  // count 3, but two bins of 1 and no zero values
         let error = try #require(throws: LatencySketchDecodingError.self) {
             try LatencySketch(decoding: bytes)
         }
-        #expect(error.problem == .countMismatch(binTotal: 1, zeroCount: 0, count: 2))
+        #expect(error.problem == .countMismatch(binTotal: 2, zeroCount: 0, count: 3))
         #expect(
             error.description
-                == "sketch: bin counts (1) plus zero count (0) do not add up to count (2) at byte 9 reading bin counts")
+                == "sketch: bin counts (2) plus zero count (0) do not add up to count (3) at byte 9 reading bin counts")
     }
 
+    /// Version-1 inputs: header version 1, count, zero count, maxBins, then the dense bins.
     @Test func absurdSizesAndValuesThrow() {
         // Header: version 1, count 0, zero count 0, maxBins 64, first index 0, then `bins`.
         func encoding(maxBins: UInt8 = 64, bins: [UInt8], rest: [UInt8] = []) -> [UInt8] {
@@ -435,15 +610,104 @@ import Testing
         }
     }
 
+    /// Version-2 inputs. Flags: bits 0–1 layout (1 dense, 2 sparse, 3 single-value bin),
+    /// 0x04 zero count, 0x08 maxBins, 0x10 single value.
+    @Test func impossibleVersion2FieldsThrowPreciseErrors() throws {
+        let one = encodedDoubles(1)
+        expectDecodingError([2, 0x20, 0], at: 1, reading: .flags, "a reserved flag bit")
+        expectDecodingError([2, 0x80, 0], at: 1, reading: .flags, "the highest reserved flag bit")
+        expectDecodingError([2, 0x10, 0] + one, at: 1, reading: .flags, "a single value without values")
+        expectDecodingError([2, 0x03, 1] + encodedDoubles(1, 1, 1), at: 1, reading: .flags,
+            "a single-value bin without the single-value flag")
+        expectDecodingError([2, 0x08, 0, 0], at: 3, reading: .maxBins, "maxBins 0")
+        expectDecodingError([2, 0x08, 0] + varint(1 << 40), at: 3, reading: .maxBins, "maxBins 2^40")
+        expectDecodingError([2, 0x00, 0, 0], at: 3, reading: .count, "a byte after the empty sketch")
+        expectDecodingError([2, 0x10, 1] + one, at: 3, reading: .binCounts, "no bins and no zero count for 1 value")
+        expectDecodingError([2, 0x14, 1, 1] + one + [0], at: 12, reading: .value, "a byte after the value")
+
+        // The single value and the bin it implies.
+        for impossible: Double in [-1, .infinity, -.infinity, .nan] {
+            expectDecodingError([2, 0x13, 1] + encodedDoubles(impossible), at: 3, reading: .value, "value \(impossible)")
+        }
+        expectDecodingError([2, 0x13, 1] + encodedDoubles(1e-6), at: 3, reading: .value,
+            "a value in the zero bucket cannot imply a bin")
+        let mismatch = expectDecodingError([2, 0x17, 1, 1] + one, at: 4, reading: .binCounts,
+            "the implied bin holds every value, so there can be no zero count")
+        #expect(mismatch?.problem == .countMismatch(binTotal: 1, zeroCount: 1, count: 1))
+        #expect(try LatencySketch(decoding: [2, 0x13, 7] + encodedDoubles(2)).quantile(0.5) == 2, "7 × 2 ms decodes")
+
+        // Three doubles, checked as in version 1.
+        expectDecodingError([2, 0x04, 1, 1] + encodedDoubles(0, 1e-7, 0), at: 12, reading: .min, "min above max")
+        expectDecodingError([2, 0x04, 1, 1] + encodedDoubles(-1, 0, 0), at: 12, reading: .min, "a negative sum")
+
+        // Dense bins, checked as in version 1.
+        expectDecodingError([2, 0x09, 1, 2, 0, 3, 1, 0, 0] + encodedDoubles(1, 1, 1), at: 5, reading: .binCount,
+            "3 bins with maxBins 2")
+        expectDecodingError([2, 0x01, 1] + varint(1381) + [1, 1] + encodedDoubles(1, 1, 1), at: 3,
+            reading: .firstBinIndex, "a dense first index below the 1 ns floor")
+    }
+
+    @Test func impossibleSparseBinsThrowPreciseErrors() throws {
+        let values = encodedDoubles(2, 1, 1)
+        /// Version 2, sparse, count 2, maxBins 64, then `bins` (starting at byte 4) and the values.
+        func sparse(_ bins: [UInt8], maxBins: UInt8 = 64, rest: [UInt8]? = nil) -> [UInt8] {
+            [2, 0x0A, 2, maxBins] + bins + (rest ?? values)
+        }
+        // Control: two bins of 1 at indices 0 and 63, the widest span maxBins 64 allows.
+        let widest = try LatencySketch(decoding: sparse([2, 0, 1, 62, 1]))
+        #expect(widest.binCount == 64)
+
+        expectDecodingError(sparse([65] + [UInt8](repeating: 1, count: 130)), at: 4, reading: .nonEmptyBinCount,
+            "more non-empty bins than maxBins")
+        expectDecodingError(sparse([13, 0, 1], rest: []), at: 4, reading: .nonEmptyBinCount,
+            "more non-empty bins than the bytes left can hold")
+        expectDecodingError(sparse([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), at: 4, reading: .nonEmptyBinCount,
+            "2^32 non-empty bins")
+        for zigzagIndex in [UInt64.max, UInt64.max - 1, 1381, 70978] {
+            // Int64.min, Int64.max, -691 (below the 1 ns floor), 35489 (beyond the largest Double).
+            expectDecodingError(sparse([2] + varint(zigzagIndex) + [1, 0, 1]), at: 5, reading: .firstBinIndex,
+                "first index from zigzag \(zigzagIndex)")
+        }
+        let beyondMaxBins = expectDecodingError(sparse([2, 0, 1, 63, 1]), at: 7, reading: .skippedBinCount,
+            "a span of 65 bins with maxBins 64")
+        #expect(
+            beyondMaxBins?.description == "sketch: skipping 63 empty bins after bin 0 goes past bin 63, "
+                + "the last of maxBins 64 from bin 0 at byte 7 reading empty bins skipped")
+        // 35488 is the highest possible bin (zigzag 70976, 3 bytes): nothing fits after it.
+        expectDecodingError([2, 0x02, 2, 2] + varint(70976) + [1, 0, 1] + values, at: 8, reading: .skippedBinCount,
+            "a bin beyond the largest Double")
+        #expect(throws: Never.self, "35488 itself is possible") {
+            try LatencySketch(decoding: [2, 0x02, 2, 1] + varint(70976) + [2] + encodedDoubles(2, 1, 1))
+        }
+        for skipped in [UInt64.max, 1 << 63, UInt64(Int.max)] {
+            expectDecodingError(sparse([2, 0, 1] + varint(skipped) + [1]), at: 7, reading: .skippedBinCount,
+                "skipping \(skipped) bins")
+        }
+        expectDecodingError(sparse([2, 0, 0, 0, 1]), at: 6, reading: .binCounts, "a listed bin with count 0")
+        let mismatch = expectDecodingError(sparse([2, 0, 1, 0, 2]), at: 9, reading: .binCounts,
+            "bins of 1 and 2 for count 2")
+        #expect(mismatch?.problem == .countMismatch(binTotal: 3, zeroCount: 0, count: 2))
+        let overflow = expectDecodingError(
+            [2, 0x02, 2, 2, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0, 1] + values,
+            at: 17, reading: .binCounts, "bin counts whose total overflows")
+        #expect(overflow?.problem == .countMismatch(binTotal: nil, zeroCount: 0, count: 2))
+    }
+
     @Test func garbageNeverCrashesTheDecoder() {
         var random = SplitMix64(seed: 99)
         var decodedCount = 0
-        let valid = EncodingCase.allCases.map { $0.makeSketch().encoded() }
+        let valid = EncodingCase.allCases.flatMap { example in
+            let sketch = example.makeSketch()
+            return [sketch.encoded(), sketch.encoded(binLayout: .dense), sketch.encoded(binLayout: .sparse),
+                    version1Encoding(of: sketch)]
+        }
         for round in 0..<20_000 {
             var bytes: [UInt8]
             if round.isMultiple(of: 2) {
                 bytes = (0..<Int(random.next() % 48)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-                if !bytes.isEmpty { bytes[0] = 1 }
+                if !bytes.isEmpty { bytes[0] = round.isMultiple(of: 4) ? 1 : 2 }
+                // Mostly known flags, so that the random bytes reach the bins and values.
+                if bytes.count > 1 && !round.isMultiple(of: 3) { bytes[1] &= 0x1F }
             } else {
                 bytes = valid[Int(random.next() % UInt64(valid.count))]
                 guard !bytes.isEmpty else { continue }
@@ -457,27 +721,66 @@ import Testing
             if let median = sketch.quantile(0.5) {
                 #expect(median >= sketch.min && median <= sketch.max)
             }
-            #expect((try? LatencySketch(decoding: sketch.encoded())) == sketch)
+            let reencoded = try? LatencySketch(decoding: sketch.encoded())
+            #expect(reencoded == sketch)
+            #expect(reencoded?.sum.bitPattern == sketch.sum.bitPattern)
             var merged = sketch
             merged.merge(sketch)
             #expect(merged.count >= sketch.count)
         }
-        #expect(decodedCount > 0, "some mutations (e.g. of a bin count with a matching count) decode")
+        #expect(decodedCount > 100, "some mutations (e.g. of a bin count with a matching count) decode")
     }
 
-    private func varint(_ value: UInt64) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var remaining = value
-        while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
+    /// Decodes `bytes` expecting an error at `offset` while reading `field`, and returns it.
+    @discardableResult
+    private func expectDecodingError(
+        _ bytes: [UInt8], at offset: Int, reading field: LatencySketchDecodingError.Field, _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> LatencySketchDecodingError? {
+        do {
+            let sketch = try LatencySketch(decoding: bytes)
+            Issue.record("\(what): decoded \(sketch) instead of throwing", sourceLocation: sourceLocation)
+            return nil
+        } catch {
+            #expect(
+                error.byteOffset == offset && error.field == field,
+                "\(what): expected byte \(offset) reading \(field.rawValue), got \(error)",
+                sourceLocation: sourceLocation)
+            return error
         }
-        return bytes + [UInt8(remaining)]
     }
+}
 
-    private func encodedDoubles(_ values: Double...) -> [UInt8] {
-        values.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } }
+/// LEB128, as the encoder writes it.
+private func varint(_ value: UInt64) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var remaining = value
+    while remaining >= 0x80 {
+        bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+        remaining >>= 7
     }
+    return bytes + [UInt8(remaining)]
+}
+
+/// Little-endian IEEE 754 doubles, as the encoder writes them.
+private func encodedDoubles(_ values: Double...) -> [UInt8] {
+    values.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } }
+}
+
+/// The bytes the version-1 encoder wrote for `sketch`: a header of version 1 and three varints
+/// (count, zero count, maxBins), the bins exactly as in the version-2 dense layout, then sum, min
+/// and max. So this cuts the bins out of `encoded(binLayout: .dense)`; `version1EncodingsStillDecode`
+/// checks the result against bytes captured from the version-1 encoder.
+private func version1Encoding(of sketch: LatencySketch) -> [UInt8] {
+    let current = sketch.encoded(binLayout: .dense)
+    let singleValueFlag: UInt8 = 0x10
+    let headerLength = 2 + varint(sketch.count).count
+        + (sketch.zeroCount == 0 ? 0 : varint(sketch.zeroCount).count)
+        + (sketch.maxBins == LatencySketch.defaultMaxBins ? 0 : varint(UInt64(sketch.maxBins)).count)
+    let valuesLength = sketch.isEmpty ? 0 : current[1] & singleValueFlag != 0 ? 8 : 24
+    return [1] + varint(sketch.count) + varint(sketch.zeroCount) + varint(UInt64(sketch.maxBins))
+        + current[headerLength..<(current.count - valuesLength)]
+        + encodedDoubles(sketch.sum, sketch.min, sketch.max)
 }
 
 // MARK: - Test data
@@ -518,7 +821,8 @@ extension LatencySketchTests {
 
     /// Sketches whose encodings must round-trip and whose every prefix must be rejected.
     enum EncodingCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case empty, singleValue, onlyZeros, zerosAndValues, logNormal, bimodal, heavyTail, collapsed
+        case empty, singleValue, singleZero, onlyZeros, repeatedValue, repeatedValueWithInexactSum
+        case customMaxBinsSingleValue, spreadValues, zerosAndValues, logNormal, bimodal, heavyTail, collapsed
 
         var testDescription: String { rawValue }
 
@@ -530,8 +834,20 @@ extension LatencySketchTests {
                 break
             case .singleValue:
                 sketch.add(12.5)
+            case .singleZero:
+                sketch.add(0)
             case .onlyZeros:
                 for _ in 0..<300 { sketch.add(0) }
+            case .repeatedValue:
+                for _ in 0..<1000 { sketch.add(42) }
+            case .repeatedValueWithInexactSum:
+                // 0.1 ten times sums to 0.9999999999999999, while 10 × 0.1 is 1.0.
+                for _ in 0..<10 { sketch.add(0.1) }
+            case .customMaxBinsSingleValue:
+                sketch = LatencySketch(maxBins: 100)
+                sketch.add(3)
+            case .spreadValues:
+                for value in [10.0, 30, 73, 0, 4000] { sketch.add(value) }
             case .zerosAndValues:
                 for index in 0..<300 { sketch.add(index.isMultiple(of: 3) ? 0 : Double(index) * 0.37) }
             case .logNormal, .bimodal, .heavyTail:
@@ -542,6 +858,16 @@ extension LatencySketchTests {
                 for _ in 0..<5000 { sketch.add(pow(10, -3 + 12 * random.nextUnitInterval())) }
             }
             return sketch
+        }
+
+        /// The bin layout `encoded()` must choose.
+        var expectedBinLayout: LatencySketch.BinLayout {
+            switch self {
+            case .empty, .singleZero, .onlyZeros: .none
+            case .singleValue, .repeatedValue, .customMaxBinsSingleValue: .singleValueBin
+            case .spreadValues, .zerosAndValues: .sparse
+            case .repeatedValueWithInexactSum, .logNormal, .bimodal, .heavyTail, .collapsed: .dense
+            }
         }
     }
 
