@@ -65,6 +65,15 @@ struct PythonSDKInteropTests {
             #expect(logs.map { $0["level"] as? String } == ["info", "error"])
             #expect(logs.allSatisfy { $0["span_id"] as? String == charge["span_id"] as? String })
             #expect(logs.allSatisfy { $0["service"] as? String == "payment" })
+
+            // The server spans are requests: routes from http.route, the gateway's 500 an error.
+            let url = ["--url", daemon.baseURL.absoluteString]
+            let requests = try queryExpression(["requests[5m] by (service, route)"] + url).result.compactMap { series -> String? in
+                guard let labels = series["metric"] as? [String: String], let value = (series["value"] as? [Any])?.last as? String else { return nil }
+                return "\(labels["service"] ?? "") \(labels["route"] ?? "") \(value)"
+            }
+            #expect(requests.sorted() == ["checkout /api/checkout 1", "gateway /checkout 1"])
+            #expect(vector(try queryExpression(["error_rate[5m] by (service)"] + url).result, by: "service") == ["gateway": 1, "checkout": 0])
         }
     }
 }
