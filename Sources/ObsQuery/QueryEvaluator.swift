@@ -14,6 +14,11 @@ import ObsStorage
 public struct QueryEvaluator: Sendable {
     /// As Prometheus: more points than this per series is refused, not truncated.
     public static let maxPointsPerSeries = 11_000
+    /// The longest range a selector may cover (five years, beyond any rollup retention).
+    public static let maxRangeSeconds: Int64 = 5 * 365 * 86_400
+    /// Stored buckets one selector may combine over all its windows: bounds the work a single
+    /// query can ask for (a day at a 1 m step with [5m] windows is ~7,000).
+    public static let maxBucketsPerSelector = 2_000_000
 
     let source: RollupQuerySource
 
@@ -37,10 +42,11 @@ public struct QueryEvaluator: Sendable {
         let stepNanoseconds = step.totalNanoseconds
         guard stepNanoseconds > 0 else { throw QueryError(at: nil, "step must be longer than zero") }
         guard end >= start else { throw QueryError(at: nil, "end \(end) is before start \(start)") }
-        let count = (end.nanoseconds - start.nanoseconds) / stepNanoseconds + 1
-        guard count <= Int64(Self.maxPointsPerSeries) else {
-            throw QueryError(at: nil, "\(count) points per series exceed the maximum of \(Self.maxPointsPerSeries); use a larger step")
+        let steps = (end.nanoseconds - start.nanoseconds) / stepNanoseconds
+        guard steps < Int64(Self.maxPointsPerSeries) else {
+            throw QueryError(at: nil, "\(steps + 1) points per series exceed the maximum of \(Self.maxPointsPerSeries); use a larger step")
         }
+        let count = steps + 1
         let times = (0..<count).map { Timestamp(nanoseconds: start.nanoseconds + $0 * stepNanoseconds) }
         switch try await evaluate(expression, at: times) {
         case .scalar(let number):
@@ -226,7 +232,14 @@ public struct QueryEvaluator: Sendable {
         for label in grouping ?? [] where !metric.labels.contains(label) {
             throw QueryError(at: selector.position, "cannot group \(metric.rawValue) by \"\(label)\" (labels: \(metric.labels.joined(separator: ", ")))")
         }
+        guard (selector.rangeSeconds ?? 0) <= Self.maxRangeSeconds else {
+            throw QueryError(at: selector.position, "a range of at most \(Self.maxRangeSeconds / 86_400)d is allowed")
+        }
         let rangeSeconds = WindowPlan.ceil(max(selector.rangeSeconds ?? 0, EventTimeAggregator.bucketSeconds), to: EventTimeAggregator.bucketSeconds)
+        let buckets = Int64(times.count) * WindowPlan.maximumCells(rangeSeconds: rangeSeconds)
+        guard buckets <= Int64(Self.maxBucketsPerSelector) else {
+            throw QueryError(at: selector.position, "this would combine up to \(buckets) stored buckets (at most \(Self.maxBucketsPerSelector)); use a larger step or a shorter range")
+        }
         let kind = metric.kind(matchers: selector.matchers, grouping: grouping)
 
         // Which series, in which groups.

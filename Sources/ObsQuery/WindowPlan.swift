@@ -48,6 +48,12 @@ struct WindowPlan {
         decompose(last, end, resolutions: resolutions.dropFirst(), into: &cells)
     }
 
+    /// The most rows a window of this length can be made of: its whole hours, plus up to 59
+    /// minutes and 5 ten-second buckets at each edge.
+    static func maximumCells(rangeSeconds: Int64) -> Int64 {
+        rangeSeconds / 3600 + 2 * 59 + 2 * 5 + 1
+    }
+
     /// The stored ranges to read: per resolution, runs of consecutive buckets.
     var ranges: [RollupRange] {
         var starts: [Int64: Set<Int64>] = [:]

@@ -175,6 +175,20 @@ struct QueryEvaluatorTests {
         #expect(try await fixture.instant(#"p95(latency{service="cart"}[5m])"#, at: later).isEmpty)
     }
 
+    @Test("a query's work is bounded: points per series and stored buckets per selector")
+    func bounds() async throws {
+        let fixture = try await EvaluatorFixture(flushed: true)
+        let start = Timestamp(nanoseconds: 0)
+        await #expect(throws: QueryError(at: nil, "11001 points per series exceed the maximum of 11000; use a larger step")) {
+            try await fixture.evaluator.range(try QueryParser.parse("requests[1m]"), start: start, end: start.adding(nanoseconds: 11_000 * 1_000_000_000), step: .seconds(1))
+        }
+        await #expect(throws: QueryError(at: SourcePosition(line: 1, column: 1), "this would combine up to 8889000 stored buckets (at most 2000000); use a larger step or a shorter range")) {
+            try await fixture.evaluator.range(try QueryParser.parse("requests[365d]"), start: start, end: start.adding(nanoseconds: 999 * 3_600_000_000_000), step: .seconds(3600))
+        }
+        // A day at a 1 m step with [5m] windows is far inside the bound.
+        _ = try await fixture.evaluator.range(try QueryParser.parse("requests[5m]"), start: start, end: start.adding(nanoseconds: 86_400_000_000_000), step: .seconds(60))
+    }
+
     @Test("evaluation errors say where and why", arguments: [
         ("p59(latency[5m])", "1:1: unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent)"),
         ("latency[5m]", "1:1: latency needs a function: p50, p90, p95, p99, quantile(q, …), avg, min, max or count, e.g. p95(latency[5m])"),
@@ -189,6 +203,7 @@ struct QueryEvaluatorTests {
         (#"anomaly(p95(latency[1m]), baseline=1h)"#, "1:1: anomaly(…) needs alert rules and SLOs, which this version of obs does not evaluate yet"),
         (#""x" + 1"#, "1:1: a string is only allowed as the value of a label matcher or a named argument"),
         ("(1 + 2) by (service)", "1:9: by (…) must follow a function of a selector or a selector, e.g. p95(latency[5m]) by (service)"),
+        ("requests[2000d]", "1:1: a range of at most 1825d is allowed"),
     ])
     func errors(expression: String, message: String) async throws {
         let fixture = try await EvaluatorFixture(flushed: true)
