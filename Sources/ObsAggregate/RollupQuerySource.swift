@@ -18,28 +18,22 @@ public struct RollupQuerySource: Sendable {
         self.aggregator = aggregator
     }
 
-    /// Every series of a kind, stored or only in memory, with its store id when it has one.
-    public func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [RollupSeriesKey: Int64?] {
-        var catalog: [RollupSeriesKey: Int64?] = [:]
-        for (id, key) in try await reader.series(kind: kind) { catalog[key] = id }
-        for key in aggregator?.unflushedSeries(kind: kind) ?? [] where catalog[key] == nil { catalog[key] = .some(nil) }
+    /// Every series of a kind, stored or only in memory.
+    public func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> Set<RollupSeriesKey> {
+        var catalog = Set(try await reader.series(kind: kind).map(\.key))
+        catalog.formUnion(aggregator?.unflushedSeries(kind: kind) ?? [])
         return catalog
     }
 
     /// Stored rows of `series` in `ranges`, and unflushed 10 s buckets starting in
     /// [unflushedFrom, unflushedThrough].
-    public func load(series: [RollupSeriesKey: Int64?], ranges: [RollupRange], unflushedFrom: Int64, unflushedThrough: Int64,
+    public func load(series wanted: Set<RollupSeriesKey>, ranges: [RollupRange], unflushedFrom: Int64, unflushedThrough: Int64,
                      withSketches: Bool) async throws(StorageError) -> RollupData {
-        let ids = series.values.compactMap { $0 }
-        var keysByID: [Int64: RollupSeriesKey] = [:]
-        for (key, id) in series { if let id { keysByID[id] = key } }
-        let wanted = Set(series.keys)
-
         var attempt = 0
         while true {
             attempt += 1
             let snapshot = aggregator?.snapshot(series: wanted, from: unflushedFrom, through: unflushedThrough)
-            let stored = try await reader.rows(in: ranges, seriesIDs: ids, withSketches: withSketches)
+            let stored = try await reader.rows(in: ranges, series: wanted, withSketches: withSketches)
             var unflushed = snapshot?.open ?? []
             if let snapshot {
                 let expected = snapshot.inFlight?.generation ?? snapshot.committedGeneration
@@ -50,7 +44,7 @@ public struct RollupQuerySource: Sendable {
             }
             var data = RollupData()
             for row in stored.rows {
-                if let key = keysByID[row.seriesID] { data.stored[key, default: []].append(row) }
+                if let key = stored.series[row.seriesID] { data.stored[key, default: []].append(row) }
             }
             for cell in unflushed { data.unflushed[cell.series, default: []].append(cell) }
             return data

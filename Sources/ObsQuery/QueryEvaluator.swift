@@ -243,7 +243,7 @@ public struct QueryEvaluator: Sendable {
         let kind = metric.kind(matchers: selector.matchers, grouping: grouping)
 
         // Which series, in which groups.
-        let catalog: [RollupSeriesKey: Int64?]
+        let catalog: Set<RollupSeriesKey>
         do {
             catalog = try await source.series(kind: kind)
         } catch {
@@ -251,11 +251,11 @@ public struct QueryEvaluator: Sendable {
         }
         let fixedLabels = Dictionary(selector.matchers.filter { $0.op == .equal }.map { ($0.label, $0.value) }, uniquingKeysWith: { $1 })
         var groups: [[String: String]: [RollupSeriesKey]] = [:]
-        var selected: [RollupSeriesKey: Int64?] = [:]
-        for (key, id) in catalog {
+        var selected = Set<RollupSeriesKey>()
+        for key in catalog {
             let labels = Dictionary(uniqueKeysWithValues: key.labels.map { ($0.name, $0.value) })
             guard matchers.allSatisfy({ $0.matches(labels) }) else { continue }
-            selected[key] = id
+            selected.insert(key)
             let groupLabels = grouping.map { names in
                 Dictionary(uniqueKeysWithValues: names.map { ($0, labels[$0] ?? "") })
             } ?? fixedLabels
@@ -282,7 +282,7 @@ public struct QueryEvaluator: Sendable {
             let cells = try SeriesCells(data: data, withSketches: false)
             let values: [Double?] = plan.windows.map { window in
                 var total = RollupCell()
-                for key in selected.keys { cells.accumulate(key, in: window, into: &total) }
+                for key in selected { cells.accumulate(key, in: window, into: &total) }
                 return total.count == 0 ? 1 : nil
             }
             return .series([EvaluatedSeries(labels: fixedLabels, values: values)])

@@ -68,13 +68,16 @@ public struct RollupRange: Sendable, Equatable, Hashable {
     }
 }
 
-/// Rows read in one snapshot, with the flush generation that snapshot had seen.
+/// Rows read in one snapshot, the series their ids stand for, and the flush generation that
+/// snapshot had seen.
 public struct RollupReadResult: Sendable {
     public var rows: [RollupRow]
+    public var series: [Int64: RollupSeriesKey]
     public var generation: Int64
 
-    public init(rows: [RollupRow], generation: Int64) {
+    public init(rows: [RollupRow], series: [Int64: RollupSeriesKey], generation: Int64) {
         self.rows = rows
+        self.series = series
         self.generation = generation
     }
 }

@@ -14,7 +14,7 @@ public protocol RollupWriter: Sendable {
 public protocol RollupReader: Sendable {
     /// Every stored series of a kind, with its id.
     func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)]
-    /// The rows of `seriesIDs` in each range, read in one snapshot. Sketches are read only
-    /// when asked for: counting questions never decode them.
-    func rows(in ranges: [RollupRange], seriesIDs: [Int64], withSketches: Bool) async throws(StorageError) -> RollupReadResult
+    /// The rows of `series` in each range, with the ids of those series, all read in one
+    /// snapshot. Sketches are read only when asked for: counting questions never decode them.
+    func rows(in ranges: [RollupRange], series: Set<RollupSeriesKey>, withSketches: Bool) async throws(StorageError) -> RollupReadResult
 }

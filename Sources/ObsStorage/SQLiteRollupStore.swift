@@ -104,31 +104,37 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
         do {
             return try await database.reader.read { db in
                 guard try db.tableExists("rollup_series") else { return [] }
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, service, route, method, level FROM rollup_series WHERE kind = ? ORDER BY id
-                    """, arguments: [kind.rawValue])
-                return rows.map { row in
-                    (id: row[0], key: RollupSeriesKey(kind: kind, service: row[1], route: row[2], method: row[3], level: row[4]))
-                }
+                return try Self.series(kind: kind, in: db)
             }
         } catch {
             throw database.storageError("reading rollup series", error)
         }
     }
 
-    public func rows(in ranges: [RollupRange], seriesIDs: [Int64], withSketches: Bool) async throws(StorageError) -> RollupReadResult {
-        guard !seriesIDs.isEmpty, !ranges.isEmpty else {
-            return RollupReadResult(rows: [], generation: try await committedState().generation)
+    private static func series(kind: RollupSeriesKey.Kind, in db: Database) throws -> [(id: Int64, key: RollupSeriesKey)] {
+        try Row.fetchAll(db, sql: "SELECT id, service, route, method, level FROM rollup_series WHERE kind = ? ORDER BY id",
+                         arguments: [kind.rawValue]).map { row in
+            (id: row[0], key: RollupSeriesKey(kind: kind, service: row[1], route: row[2], method: row[3], level: row[4]))
         }
-        let idList = seriesIDs.map(String.init).joined(separator: ",")
-        let sql = """
-            SELECT series_id, bucket_start, count, errors, sum_ms, min_ms, max_ms\(withSketches ? ", sketch" : "")
-            FROM rollups WHERE resolution = ? AND series_id IN (\(idList)) AND bucket_start BETWEEN ? AND ?
-            """
+    }
+
+    public func rows(in ranges: [RollupRange], series: Set<RollupSeriesKey>, withSketches: Bool) async throws(StorageError) -> RollupReadResult {
         do {
             return try await database.reader.read { db in
-                guard try db.tableExists("rollups") else { return RollupReadResult(rows: [], generation: 0) }
+                guard try db.tableExists("rollups") else { return RollupReadResult(rows: [], series: [:], generation: 0) }
                 let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM rollup_state") ?? 0
+                // Ids are resolved in the same snapshot as the rows: a series a flush created a
+                // moment ago is read with its rows, never half.
+                var keys: [Int64: RollupSeriesKey] = [:]
+                for kind in Set(series.map(\.kind)) {
+                    for (id, key) in try Self.series(kind: kind, in: db) where series.contains(key) { keys[id] = key }
+                }
+                guard !keys.isEmpty, !ranges.isEmpty else { return RollupReadResult(rows: [], series: keys, generation: generation) }
+                let idList = keys.keys.map(String.init).joined(separator: ",")
+                let sql = """
+                    SELECT series_id, bucket_start, count, errors, sum_ms, min_ms, max_ms\(withSketches ? ", sketch" : "")
+                    FROM rollups WHERE resolution = ? AND series_id IN (\(idList)) AND bucket_start BETWEEN ? AND ?
+                    """
                 var rows: [RollupRow] = []
                 let statement = try db.makeStatement(sql: sql)
                 let handle = statement.sqliteStatement
@@ -147,7 +153,7 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
                         rows.append(Self.row(handle, resolution: range.resolution, withSketch: withSketches))
                     }
                 }
-                return RollupReadResult(rows: rows, generation: generation)
+                return RollupReadResult(rows: rows, series: keys, generation: generation)
             }
         } catch {
             throw database.storageError("reading rollups", error)

@@ -32,8 +32,7 @@ struct AggregationFixture {
 
     /// Stored rows of one series and resolution, by bucket start.
     func rows(_ key: RollupSeriesKey, resolution: Int64) async throws -> [Int64: RollupRow] {
-        guard let id = try await store.series(kind: key.kind).first(where: { $0.key == key })?.id else { return [:] }
-        let result = try await store.rows(in: [RollupRange(resolution: resolution, from: 0, through: .max)], seriesIDs: [id], withSketches: true)
+        let result = try await store.rows(in: [RollupRange(resolution: resolution, from: 0, through: .max)], series: [key], withSketches: true)
         return Dictionary(uniqueKeysWithValues: result.rows.map { ($0.bucketStart, $0) })
     }
 }

@@ -185,6 +185,16 @@ struct EventTimeAggregatorTests {
         #expect(try await total() == 2) // stored, still marked in flight
         aggregator.finishFlush(pending, committed: true)
         #expect(try await total() == 2)
+
+        // A series listed while only in memory and written before its rows are read: its
+        // rows are found in the same snapshot that shows the flush.
+        aggregator.observe(logs: [request(1_000_101, route: "/new")], spans: [], now: at(1_000_102))
+        let listed = try await source.series(kind: .requests)
+        try await fixture.flush(aggregator, at: 1_000_200)
+        let data = try await source.load(series: listed, ranges: [RollupRange(resolution: 10, from: 0, through: .max)],
+                                         unflushedFrom: 0, unflushedThrough: .max, withSketches: false)
+        #expect(data.stored[.requests(service: "checkout", route: "/new", method: "POST")]?.first?.count == 1)
+        #expect(data.unflushed.isEmpty)
     }
 
     @Test("retention deletes each resolution's old buckets and nothing else")
