@@ -108,13 +108,14 @@ public struct QueryEvaluator: Sendable {
     // MARK: - Functions
 
     static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent"
+    static let percentiles: [String: Double] = ["p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99]
 
     private func evaluate(_ call: FunctionCall, grouping: [String]?, at times: [Timestamp]) async throws(QueryError) -> Value {
-        switch call.name {
-        case "p50", "p90", "p95", "p99":
+        if let quantile = Self.percentiles[call.name] {
             let selector = try Self.selectorArgument(call, index: 0, count: 1, metrics: [.latency])
-            let quantile = Double(call.name.dropFirst())! / 100
             return try await windowed(selector, reduction: .quantile(quantile), grouping: grouping, at: times)
+        }
+        switch call.name {
         case "quantile":
             guard call.arguments.count == 2, call.arguments.allSatisfy({ $0.name == nil }) else {
                 throw QueryError(at: call.position, "quantile takes 2 arguments, a number between 0 and 1 and a latency selector: quantile(0.999, latency[5m])")
