@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// Writes the aggregator's closed buckets to the rollup store every `interval`, and at
 /// graceful shutdown every bucket, open or not — after the ingest writer has drained, so a
 /// restart loses no bucket; buckets the next run receives more records for merge into the
-/// stored rows, so nothing is counted twice either.
+/// stored rows, so nothing is counted twice either. Each write carries the watermark from
+/// which a start after a crash rebuilds what was only in memory.
 public final class RollupFlusher: Service {
     private let aggregator: EventTimeAggregator
     private let writer: any RollupWriter
@@ -39,7 +40,8 @@ public final class RollupFlusher: Service {
         do {
             try await flush(everything: true)
         } catch {
-            logger.error("Writing the open buckets at shutdown failed; they are lost.", metadata: ["error": "\(error)"])
+            logger.error("Writing the open buckets at shutdown failed; the next start rebuilds them from the stored records.",
+                         metadata: ["error": "\(error)"])
         }
     }
 

@@ -58,27 +58,41 @@ public final class BatchWriter: Service {
     }
 
     /// Writes batches until the source is finished and empty.
+    ///
+    /// `onCommit` of one batch (then its acknowledgements) runs beside the next batch's
+    /// transaction rather than before it: the two stages overlap, and at most one `onCommit`
+    /// runs at a time, in commit order.
     public func drain() async {
         let clock = ContinuousClock()
-        while var batch = await source.nextBatch(maxRecords: configuration.maxBatchRecords) {
-            if (batch.recordCount < configuration.lingerBelowRecords) && (configuration.linger > .zero) {
-                try? await Task.sleep(for: configuration.linger)
-                if let more = source.pollBatch(maxRecords: configuration.maxBatchRecords - batch.recordCount) {
-                    batch.append(contentsOf: more)
+        let onCommit = self.onCommit
+        await withTaskGroup(of: Void.self) { completions in
+            var completing = false
+            while var batch = await source.nextBatch(maxRecords: configuration.maxBatchRecords) {
+                if (batch.recordCount < configuration.lingerBelowRecords) && (configuration.linger > .zero) {
+                    try? await Task.sleep(for: configuration.linger)
+                    if let more = source.pollBatch(maxRecords: configuration.maxBatchRecords - batch.recordCount) {
+                        batch.append(contentsOf: more)
+                    }
                 }
-            }
-            let started = clock.now
-            do {
-                let ids = try await writer.write(logs: batch.logs, spans: batch.spans)
-                observer(batch.recordCount, seconds(clock.now - started), true)
-                onCommit(batch.logs, batch.spans, ids)
-                batch.complete(.success(()))
-            } catch {
-                observer(batch.recordCount, seconds(clock.now - started), false)
-                logger.error("A batch could not be committed; its senders get an error.", metadata: [
-                    "batch.records": "\(batch.recordCount)", "error": "\(error)",
-                ])
-                batch.complete(.failure(error))
+                let started = clock.now
+                do {
+                    let ids = try await writer.write(logs: batch.logs, spans: batch.spans)
+                    observer(batch.recordCount, seconds(clock.now - started), true)
+                    // The previous batch's completion ran while this one committed.
+                    if completing { await completions.next() }
+                    let committed = batch
+                    completions.addTask {
+                        onCommit(committed.logs, committed.spans, ids)
+                        committed.complete(.success(()))
+                    }
+                    completing = true
+                } catch {
+                    observer(batch.recordCount, seconds(clock.now - started), false)
+                    logger.error("A batch could not be committed; its senders get an error.", metadata: [
+                        "batch.records": "\(batch.recordCount)", "error": "\(error)",
+                    ])
+                    batch.complete(.failure(error))
+                }
             }
         }
     }
