@@ -213,6 +213,28 @@ struct BatchWriterTests {
     }
 }
 
+extension BatchWriterTests {
+    @Test("each batch's onCommit runs once, in commit order with growing ids, before its senders hear")
+    func commitHookOrder() async throws {
+        try await withDatabase { database, _ in
+            let events = Mutex<[String]>([])
+            let batches = (1...6).map { index in
+                IngestBatch(logs: (0..<index).map { log(Int64($0), "s") }, acknowledgements: [IngestAcknowledgement { _ in
+                    events.withLock { $0.append("ack \(index)") }
+                }])
+            }
+            let writer = BatchWriter(
+                source: FixedBatches(batches), writer: SQLiteRecordWriter(database: database),
+                configuration: .init(linger: .zero), logger: Logger(label: "test"),
+                onCommit: { logs, _, ids in events.withLock { $0.append("commit \(logs.count) up to \(ids.lastLogID ?? 0)") } }
+            )
+            await writer.drain()
+            // Batch n holds n logs, so the ids of batch n end at 1 + 2 + … + n.
+            #expect(events.withLock { $0 } == (1...6).flatMap { ["commit \($0) up to \($0 * ($0 + 1) / 2)", "ack \($0)"] })
+        }
+    }
+}
+
 @Suite("Maintenance service")
 struct MaintenanceServiceTests {
     @Test("indexes new logs and applies retention against the injected clock")
