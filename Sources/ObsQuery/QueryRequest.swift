@@ -43,10 +43,20 @@ public struct QueryRequest: Sendable, Equatable {
         return QueryRequest(expression: expression, evaluation: .range(start: start, end: end, step: step))
     }
 
-    /// About 240 points, in whole 10 s multiples (the finest bucket).
-    public static func defaultStep(from start: Timestamp, to end: Timestamp) -> Duration {
-        let seconds = max(10, ((end.nanoseconds - start.nanoseconds) / 1_000_000_000 / 240 + 9) / 10 * 10)
+    /// About `points` points (240 for the API, a sparkline's 60 for the CLI), in whole 10 s
+    /// multiples (the finest bucket).
+    public static func defaultStep(from start: Timestamp, to end: Timestamp, points: Int64 = 240) -> Duration {
+        let seconds = max(10, ((end.nanoseconds - start.nanoseconds) / 1_000_000_000 / max(1, points) + 9) / 10 * 10)
         return .seconds(seconds)
+    }
+
+    /// A range with start and end moved back to step boundaries, as dashboards do: each
+    /// window then ends on a bucket boundary and reads whole minute or hour rows.
+    public var alignedToStep: QueryRequest {
+        guard case .range(let start, let end, let step) = evaluation else { return self }
+        let stepNanoseconds = max(1, step.totalNanoseconds)
+        func floor(_ time: Timestamp) -> Timestamp { Timestamp(nanoseconds: time.nanoseconds - time.nanoseconds % stepNanoseconds) }
+        return QueryRequest(expression: expression, evaluation: .range(start: floor(start), end: floor(end), step: step))
     }
 
     private static func expression(_ get: (String) -> String?) throws(QueryError) -> String {

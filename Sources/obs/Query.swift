@@ -47,9 +47,9 @@ extension Query {
                 if common.since != nil {
                     request = try QueryRequest.range(get, now: now)
                     if step == nil, case .range(let start, let end, _) = request.evaluation {
-                        request.evaluation = .range(start: start, end: end, step: Self.step(from: start, to: end))
+                        request.evaluation = .range(start: start, end: end, step: QueryRequest.defaultStep(from: start, to: end, points: 60))
                     }
-                    request.evaluation = Self.aligned(request.evaluation)
+                    request = request.alignedToStep
                 } else {
                     guard common.until == nil else { throw ValidationError("--until needs --since (a range); use --time for one instant") }
                     request = try QueryRequest.instant(get, now: now)
@@ -61,20 +61,6 @@ extension Query {
             try await common.emit {
                 QueryResultPrinter.render(try await ExpressionQueryClient.fetch(request, from: try common.source()), as: format)
             }
-        }
-
-        /// About 60 points — a sparkline's width — in whole 10 s multiples.
-        static func step(from start: Timestamp, to end: Timestamp) -> Duration {
-            .seconds(max(10, ((end.nanoseconds - start.nanoseconds) / 1_000_000_000 / 60 + 9) / 10 * 10))
-        }
-
-        /// Start and end on step boundaries, as dashboards do: each window then ends on a
-        /// bucket boundary and reads whole minute or hour rows.
-        static func aligned(_ evaluation: QueryRequest.Evaluation) -> QueryRequest.Evaluation {
-            guard case .range(let start, let end, let step) = evaluation else { return evaluation }
-            let stepNanoseconds = step.totalNanoseconds
-            func floor(_ time: Timestamp) -> Timestamp { Timestamp(nanoseconds: time.nanoseconds - time.nanoseconds % stepNanoseconds) }
-            return .range(start: floor(start), end: floor(end), step: step)
         }
     }
 }
