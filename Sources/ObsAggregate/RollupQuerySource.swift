@@ -18,10 +18,12 @@ public struct RollupQuerySource: Sendable {
         self.aggregator = aggregator
     }
 
-    /// Every series of a kind, stored or only in memory.
-    public func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> Set<RollupSeriesKey> {
-        var catalog = Set(try await reader.series(kind: kind).map(\.key))
-        catalog.formUnion(aggregator?.unflushedSeries(kind: kind) ?? [])
+    /// Every series of a kind (of one service when `service` is given), stored or only in memory.
+    public func series(kind: RollupSeriesKey.Kind, service: String? = nil) async throws(StorageError) -> Set<RollupSeriesKey> {
+        var catalog = Set(try await reader.series(kind: kind, service: service).map(\.key))
+        for key in aggregator?.unflushedSeries(kind: kind) ?? [] where service == nil || key.service == service {
+            catalog.insert(key)
+        }
         return catalog
     }
 

@@ -246,7 +246,9 @@ public struct QueryEvaluator: Sendable {
         // Which series, in which groups.
         let catalog: Set<RollupSeriesKey>
         do {
-            catalog = try await source.series(kind: kind)
+            // An exact service narrows the catalog in SQL; the matchers still decide below.
+            let service = selector.matchers.first { $0.label == "service" && $0.op == .equal }?.value
+            catalog = try await source.series(kind: kind, service: service)
         } catch {
             throw QueryError.storage("reading series: \(error)")
         }

@@ -12,8 +12,8 @@ public protocol RollupWriter: Sendable {
 
 /// Reads rollups for the query layer.
 public protocol RollupReader: Sendable {
-    /// Every stored series of a kind, with its id.
-    func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)]
+    /// Every stored series of a kind (of one service when `service` is given), with its id.
+    func series(kind: RollupSeriesKey.Kind, service: String?) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)]
     /// The rows of `series` in each range, with the ids of those series, all read in one
     /// snapshot. Sketches are read only when asked for: counting questions never decode them.
     func rows(in ranges: [RollupRange], series: Set<RollupSeriesKey>, withSketches: Bool) async throws(StorageError) -> RollupReadResult

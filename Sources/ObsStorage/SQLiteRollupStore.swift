@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import ObsCore
 import Synchronization
 
 /// Rollups in `obs.db`: `rollup_series` names each label set once, `rollups` holds one row per
@@ -100,20 +101,31 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
         }
     }
 
-    public func series(kind: RollupSeriesKey.Kind) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)] {
+    public func series(kind: RollupSeriesKey.Kind, service: String? = nil) async throws(StorageError) -> [(id: Int64, key: RollupSeriesKey)] {
         do {
             return try await database.reader.read { db in
                 guard try db.tableExists("rollup_series") else { return [] }
-                return try Self.series(kind: kind, in: db)
+                return try Self.series(kind: kind, services: service.map { [$0] }, in: db)
             }
         } catch {
             throw database.storageError("reading rollup series", error)
         }
     }
 
-    private static func series(kind: RollupSeriesKey.Kind, in db: Database) throws -> [(id: Int64, key: RollupSeriesKey)] {
-        try Row.fetchAll(db, sql: "SELECT id, service, route, method, level FROM rollup_series WHERE kind = ? ORDER BY id",
-                         arguments: [kind.rawValue]).map { row in
+    /// The series of a kind, of the given services only when `services` is not nil (the
+    /// unique index on (kind, service, …) makes that a seek per service).
+    private static func series(kind: RollupSeriesKey.Kind, services: Set<String>?, in db: Database) throws -> [(id: Int64, key: RollupSeriesKey)] {
+        var sql = "SELECT id, service, route, method, level FROM rollup_series WHERE kind = ?"
+        var arguments: StatementArguments = [kind.rawValue]
+        if let services {
+            sql += " AND service IN (SELECT value FROM json_each(?))"
+            var list = JSONWriter()
+            list.beginArray()
+            for service in services { list.string(service) }
+            list.endArray()
+            arguments += [list.string]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
             (id: row[0], key: RollupSeriesKey(kind: kind, service: row[1], route: row[2], method: row[3], level: row[4]))
         }
     }
@@ -127,7 +139,8 @@ public final class SQLiteRollupStore: RollupWriter, RollupReader {
                 // moment ago is read with its rows, never half.
                 var keys: [Int64: RollupSeriesKey] = [:]
                 for kind in Set(series.map(\.kind)) {
-                    for (id, key) in try Self.series(kind: kind, in: db) where series.contains(key) { keys[id] = key }
+                    let services = Set(series.filter { $0.kind == kind }.map(\.service))
+                    for (id, key) in try Self.series(kind: kind, services: services, in: db) where series.contains(key) { keys[id] = key }
                 }
                 guard !keys.isEmpty, !ranges.isEmpty else { return RollupReadResult(rows: [], series: keys, generation: generation) }
                 let idList = keys.keys.map(String.init).joined(separator: ",")
