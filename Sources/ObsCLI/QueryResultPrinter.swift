@@ -2,18 +2,23 @@ import Foundation
 import ObsCore
 import ObsQuery
 
-/// Prints query results for a terminal: an instant as a table (one row per series, labels as
-/// columns), a range as one sparkline per series with its min, max and last value; or as
-/// JSON (the API's body), NDJSON (one series per line) or CSV (one point per line).
+/// Prints query results for a terminal: a table of series × time (one row per series, labels
+/// and then one column per instant) when the result has few instants, otherwise one
+/// sparkline per series with its min, max and last value; or as JSON (the API's body),
+/// NDJSON (one series per line) or CSV (one point per line).
 public enum QueryResultPrinter {
     static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    /// Up to this many instants fit a terminal as columns; beyond, sparklines.
+    static let maximumTableColumns = 8
 
     public static func render(_ result: QueryResult, as format: OutputFormat) -> String {
         switch format {
         case .json: return result.prometheusJSON.string + "\n"
         case .ndjson: return ndjson(result)
         case .csv: return csv(result)
-        case .table: return result.kind == .matrix ? sparklines(result) : table(result)
+        case .table:
+            let instants = Set(result.series.flatMap { $0.points.map(\.time) }).count
+            return result.kind == .matrix && instants > maximumTableColumns ? sparklines(result) : table(result)
         }
     }
 
@@ -36,9 +41,18 @@ public enum QueryResultPrinter {
     static func table(_ result: QueryResult) -> String {
         guard !result.series.isEmpty else { return "(no data)\n" }
         let names = labelNames(result)
-        var rows = [names + ["value"]]
+        guard result.kind == .matrix else {
+            var rows = [names + ["value"]]
+            for series in result.series {
+                rows.append(names.map { series.labels[$0] ?? "" } + [series.points.first.map { number($0.value) } ?? ""])
+            }
+            return aligned(rows)
+        }
+        let times = Set(result.series.flatMap { $0.points.map(\.time) }).sorted()
+        var rows = [names + times.map(clock)]
         for series in result.series {
-            rows.append(names.map { series.labels[$0] ?? "" } + [series.points.first.map { number($0.value) } ?? ""])
+            let byTime = Dictionary(series.points.map { ($0.time, $0.value) }, uniquingKeysWith: { $1 })
+            rows.append(names.map { series.labels[$0] ?? "" } + times.map { time in byTime[time].map(number) ?? "-" })
         }
         return aligned(rows)
     }
