@@ -42,10 +42,10 @@ public final class EventTimeAggregator: Sendable {
         }
     }
 
-    public static let bucketSeconds: Int64 = 10
+    public static let bucketSeconds = RollupRow.resolutions[0]
     /// Stored resolutions in seconds; every flushed 10 s bucket is also merged into its
     /// minute and hour rows.
-    public static let resolutions: [Int64] = [10, 60, 3600]
+    public static let resolutions = RollupRow.resolutions
     public static let otherRoute = "other"
     public static let otherService = "other"
     /// How long after its last request span a service still counts as "sending spans".
@@ -106,18 +106,13 @@ public final class EventTimeAggregator: Sendable {
         state = Mutex(initial)
     }
 
-    static func seconds(_ time: Timestamp) -> Int64 {
-        time.nanoseconds >= 0 ? time.nanoseconds / 1_000_000_000 : (time.nanoseconds + 1) / 1_000_000_000 - 1
-    }
-
     static func bucketStart(_ seconds: Int64) -> Int64 {
-        let remainder = seconds % bucketSeconds
-        return remainder >= 0 ? seconds - remainder : seconds - remainder - bucketSeconds
+        seconds.roundedDown(toMultipleOf: bucketSeconds)
     }
 
     /// Counts the records of one committed batch; `ids` are the row ids its commit reached.
     public func observe(logs: [LogRecord], spans: [TraceSpan], now: Timestamp, ids: CommittedRecordIDs = .init()) {
-        let nowSeconds = Self.seconds(now)
+        let nowSeconds = now.unixSecondsRoundedDown
         let oldest = nowSeconds - configuration.maxAge.totalNanoseconds / 1_000_000_000
         let newest = nowSeconds + configuration.maxAhead.totalNanoseconds / 1_000_000_000
         let requestSpans = spans.compactMap(RequestObservation.init(span:))
@@ -146,14 +141,14 @@ public final class EventTimeAggregator: Sendable {
             for var request in requestSpans {
                 request.service = serviceLabel(request.service)
                 state.requestSpansSeenAt[request.service] = nowSeconds
-                let seconds = Self.seconds(request.time)
+                let seconds = request.time.unixSecondsRoundedDown
                 guard inRange(seconds) else { continue }
                 if add(request, bucket: Self.bucketStart(seconds), to: &state) { folded += 1 }
                 if Self.bucketStart(seconds) < state.closedBefore { late += 1 }
                 counted += 1
             }
             for log in logs {
-                let seconds = Self.seconds(log.time)
+                let seconds = log.time.unixSecondsRoundedDown
                 guard inRange(seconds) else { continue }
                 let bucket = Self.bucketStart(seconds)
                 if bucket < state.closedBefore { late += 1 }
@@ -215,7 +210,7 @@ public final class EventTimeAggregator: Sendable {
     public func beginFlush(now: Timestamp, everything: Bool = false) -> PendingFlush? {
         let graceSeconds = configuration.grace.totalNanoseconds / 1_000_000_000
         // A bucket [start, start + 10) closes once now ≥ start + 10 + grace.
-        let closeBefore = everything ? Int64.max : Self.seconds(now) - graceSeconds - Self.bucketSeconds + 1
+        let closeBefore = everything ? Int64.max : now.unixSecondsRoundedDown - graceSeconds - Self.bucketSeconds + 1
         let taken: (generation: Int64, watermark: RollupWatermark, cells: [UnflushedCell])? = state.withLock { state in
             guard state.inFlight == nil else { return nil }
             if !everything { state.closedBefore = max(state.closedBefore, Self.bucketStart(closeBefore - 1) + Self.bucketSeconds) }
@@ -253,7 +248,7 @@ public final class EventTimeAggregator: Sendable {
             }
             var merged: [CellKey: RollupCell] = [:]
             for cell in cells {
-                let start = cell.bucketStart - ((cell.bucketStart % resolution) + resolution) % resolution
+                let start = cell.bucketStart.roundedDown(toMultipleOf: resolution)
                 merged[CellKey(bucketStart: start, series: cell.series), default: RollupCell()].merge(cell.cell)
             }
             for (key, cell) in merged {

@@ -236,7 +236,7 @@ public struct QueryEvaluator: Sendable {
         guard (selector.rangeSeconds ?? 0) <= Self.maxRangeSeconds else {
             throw QueryError(at: selector.position, "a range of at most \(Self.maxRangeSeconds / 86_400)d is allowed")
         }
-        let rangeSeconds = WindowPlan.ceil(max(selector.rangeSeconds ?? 0, EventTimeAggregator.bucketSeconds), to: EventTimeAggregator.bucketSeconds)
+        let rangeSeconds = max(selector.rangeSeconds ?? 0, EventTimeAggregator.bucketSeconds).roundedUp(toMultipleOf: EventTimeAggregator.bucketSeconds)
         let buckets = Int64(times.count) * WindowPlan.maximumCells(rangeSeconds: rangeSeconds)
         guard buckets <= Int64(Self.maxBucketsPerSelector) else {
             throw QueryError(at: selector.position, "this would combine up to \(buckets) stored buckets (at most \(Self.maxBucketsPerSelector)); use a larger step or a shorter range")
@@ -267,7 +267,7 @@ public struct QueryEvaluator: Sendable {
 
         // Which buckets.
         let bounds = times.map { time -> (start: Int64, end: Int64) in
-            let end = WindowPlan.ceil(Self.ceilSeconds(time), to: EventTimeAggregator.bucketSeconds)
+            let end = time.unixSecondsRoundedUp.roundedUp(toMultipleOf: EventTimeAggregator.bucketSeconds)
             return (end - rangeSeconds, end)
         }
         let plan = WindowPlan(windows: bounds)
@@ -335,12 +335,6 @@ public struct QueryEvaluator: Sendable {
             return .success(result)
         }
         return try outcome.get()
-    }
-
-    /// Unix seconds, rounded up: an instant inside a second belongs to that second's bucket.
-    private static func ceilSeconds(_ time: Timestamp) -> Int64 {
-        let seconds = time.nanoseconds / 1_000_000_000
-        return time.nanoseconds % 1_000_000_000 > 0 ? seconds + 1 : seconds
     }
 
     // MARK: - Arithmetic

@@ -55,7 +55,7 @@ public struct QueryRequest: Sendable, Equatable {
     public var alignedToStep: QueryRequest {
         guard case .range(let start, let end, let step) = evaluation else { return self }
         let stepNanoseconds = max(1, step.totalNanoseconds)
-        func floor(_ time: Timestamp) -> Timestamp { Timestamp(nanoseconds: time.nanoseconds - time.nanoseconds % stepNanoseconds) }
+        func floor(_ time: Timestamp) -> Timestamp { Timestamp(nanoseconds: time.nanoseconds.roundedDown(toMultipleOf: stepNanoseconds)) }
         return QueryRequest(expression: expression, evaluation: .range(start: floor(start), end: floor(end), step: step))
     }
 

@@ -60,8 +60,7 @@ extension QueryResult {
     public static func valueText(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        return Expression.format(value)
     }
 
     /// The Prometheus error body: `{"status":"error","errorType":"bad_data","error":"…"}`.

@@ -1,3 +1,4 @@
+import ObsCore
 import ObsStorage
 
 /// Which stored buckets answer each window: the coarsest rows that fit inside it — hours,
@@ -33,8 +34,8 @@ struct WindowPlan {
             }
             return
         }
-        let first = ceil(start, to: resolution)
-        let last = floor(end, to: resolution)
+        let first = start.roundedUp(toMultipleOf: resolution)
+        let last = end.roundedDown(toMultipleOf: resolution)
         guard first < last else {
             decompose(start, end, resolutions: resolutions.dropFirst(), into: &cells)
             return
@@ -77,15 +78,5 @@ struct WindowPlan {
             ranges.append(RollupRange(resolution: resolution, from: from, through: through))
         }
         return ranges
-    }
-
-    static func floor(_ value: Int64, to multiple: Int64) -> Int64 {
-        let remainder = value % multiple
-        return remainder >= 0 ? value - remainder : value - remainder - multiple
-    }
-
-    static func ceil(_ value: Int64, to multiple: Int64) -> Int64 {
-        let floored = floor(value, to: multiple)
-        return floored == value ? value : floored + multiple
     }
 }

@@ -55,7 +55,10 @@ extension ObsDatabase {
             guard let last = rows.last else { return total }
             let idColumn = last.count - 1
             let lastID: Int64 = last[idColumn]
-            let records = rows.filter { needs($0[idColumn], Self.bucketStart(nanoseconds: $0[timeColumn])) }.map(record)
+            let records = rows.filter { row in
+                let bucketStart = Timestamp(nanoseconds: row[timeColumn]).unixSecondsRoundedDown.roundedDown(toMultipleOf: RollupRow.resolutions[0])
+                return needs(row[idColumn], bucketStart)
+            }.map(record)
             if !records.isEmpty { try await deliver(records, lastID) }
             total += records.count
             cursor = lastID + 1
@@ -71,12 +74,5 @@ extension ObsDatabase {
             try Int64.fetchOne(db, sql: "SELECT min(id) FROM \(table) WHERE \(timeColumn) >= ? AND id > ?", arguments: [timeBound, all])
         }
         return min(afterPartial, byTime ?? afterPartial)
-    }
-
-    /// The 10 s bucket a record time falls in, as the aggregator counts it.
-    static func bucketStart(nanoseconds: Int64) -> Int64 {
-        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds + 1) / 1_000_000_000 - 1
-        let remainder = seconds % 10
-        return remainder >= 0 ? seconds - remainder : seconds - remainder - 10
     }
 }

@@ -2,6 +2,10 @@
 /// them, and their latency summary — exact sum, min and max in milliseconds and the encoded
 /// latency sketch (nil for log series and for buckets without any latency).
 public struct RollupRow: Sendable, Equatable {
+    /// The stored resolutions in seconds, finest first: the aggregator's 10 s buckets and
+    /// the minute and hour rows they are merged into.
+    public static let resolutions: [Int64] = [10, 60, 3600]
+
     public var seriesID: Int64
     /// Seconds: 10, 60 or 3600.
     public var resolution: Int64

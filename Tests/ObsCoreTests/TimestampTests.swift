@@ -168,3 +168,24 @@ struct JSONWriterTests {
         #expect(json.string == #"{"time":"1970-01-01T00:00:01.000000000Z","service":"cart","level":"warn","severity":13,"message":"m","trace_id":null,"span_id":null,"status":200,"attributes":{"k":1}}"#)
     }
 }
+
+@Suite("Rounding to bucket boundaries")
+struct BucketRoundingTests {
+    @Test("floors and ceilings to multiples, negatives included")
+    func multiples() {
+        #expect(Int64(25).roundedDown(toMultipleOf: 10) == 20)
+        #expect(Int64(-25).roundedDown(toMultipleOf: 10) == -30)
+        #expect(Int64(-20).roundedDown(toMultipleOf: 10) == -20)
+        #expect(Int64(21).roundedUp(toMultipleOf: 10) == 30)
+        #expect(Int64(-21).roundedUp(toMultipleOf: 10) == -20)
+        #expect(Int64(30).roundedUp(toMultipleOf: 10) == 30)
+    }
+
+    @Test("an instant's unix seconds, down and up")
+    func seconds() {
+        #expect(Timestamp(nanoseconds: 1_500_000_000).unixSecondsRoundedDown == 1)
+        #expect(Timestamp(nanoseconds: 1_500_000_000).unixSecondsRoundedUp == 2)
+        #expect(Timestamp(nanoseconds: 2_000_000_000).unixSecondsRoundedUp == 2)
+        #expect(Timestamp(nanoseconds: -1).unixSecondsRoundedDown == -1)
+    }
+}

@@ -41,10 +41,7 @@ final class BenchDaemon: @unchecked Sendable {
 
     /// Peak resident set size so far (VmHWM), in bytes.
     var peakResidentBytes: Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-        return kilobytes * 1024
+        ProcessMemory.peakResidentBytes(of: process.processIdentifier)
     }
 
     /// The last lines the daemon logged, to explain a failure.

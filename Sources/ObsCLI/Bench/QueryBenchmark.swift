@@ -129,7 +129,7 @@ public struct QueryBenchmark: Sendable {
             queries (in-process evaluator over SQLite, \(options.repetitions) runs each):
             \(lines.joined(separator: "\n"))
             accuracy: checkout p95 over 24 h merged from rollups \(String(format: "%.2f", merged)) ms, exact \(String(format: "%.2f", exact)) ms (\(String(format: "%.3f", abs(merged - exact) / exact * 100)) % off; the sketch guarantees ≤ 1 %)
-            peak RSS: \(ProcessMemory.peakResidentBytes / 1_048_576) MiB
+            peak RSS: \(ProcessMemory.peakResidentBytes() / 1_048_576) MiB
             \(options.keepData ? "data kept in \(directory)\n" : "")
             """
     }
@@ -180,70 +180,8 @@ extension QueryBenchmark {
         return """
             obs bench query --db \(path) (rollups up to \(Timestamp(nanoseconds: (range.last + 60) * 1_000_000_000)))
             \(lines.joined(separator: "\n"))
-            peak RSS: \(ProcessMemory.peakResidentBytes / 1_048_576) MiB
+            peak RSS: \(ProcessMemory.peakResidentBytes() / 1_048_576) MiB
 
             """
-    }
-}
-
-/// The benchmark's request generator: deterministic, cheap, realistic enough in shape.
-struct LoadGenerator {
-    var state: UInt64
-    let zipfCumulative: [Double]
-
-    init(seed: UInt64, routes: Int) {
-        state = seed
-        var cumulative: [Double] = []
-        var total = 0.0
-        for rank in 1...max(1, routes) {
-            total += 1 / Double(rank)
-            cumulative.append(total)
-        }
-        zipfCumulative = cumulative.map { $0 / total }
-    }
-
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
-    }
-
-    mutating func normal() -> Double {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-
-    mutating func record(at time: Timestamp, services: [String], routes: [String]) -> LogRecord {
-        let service = services[Int(next() % UInt64(services.count))]
-        let draw = uniform()
-        var low = 0, high = zipfCumulative.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if zipfCumulative[middle] < draw { low = middle + 1 } else { high = middle }
-        }
-        let isError = next() % 1000 == 0
-        let median = 20.0 + Double(low % 17) * 15
-        let duration = median * exp(0.6 * normal())
-        return LogRecord(
-            time: time, service: service, severity: isError ? .error : .info, message: "request",
-            durationMs: duration, status: isError ? 503 : 200, route: routes[low], method: low % 2 == 0 ? "GET" : "POST"
-        )
-    }
-}
-
-/// This process's memory high-water mark.
-enum ProcessMemory {
-    static var peakResidentBytes: Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-        return kilobytes * 1024
     }
 }

@@ -20,26 +20,15 @@ public struct RequestLogCorpus: Sendable {
     static let messages = ["request completed", "request served from cache", "upstream call finished",
                            "handled request", "slow request", "request failed: upstream timeout"]
 
-    private var state: UInt64
+    private var random: BenchRandom
 
     public init(seed: UInt64 = 42) {
-        state = seed
+        random = BenchRandom(seed: seed)
     }
-
-    private mutating func next() -> UInt64 {
-        // SplitMix64.
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    private mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     private mutating func hex(_ digits: Int) -> String {
         var text = ""
-        while text.count < digits { text += String(next(), radix: 16) }
+        while text.count < digits { text += String(random.next(), radix: 16) }
         return String(text.prefix(digits))
     }
 
@@ -49,19 +38,19 @@ public struct RequestLogCorpus: Sendable {
 
     /// One NDJSON line (no newline) stamped `epochMicroseconds` (16 digits).
     public mutating func line(epochMicroseconds: Int64) -> String {
-        let service = Self.services[Int(next() % UInt64(Self.services.count))]
-        let route = Self.routes[Int(next() % UInt64(Self.routes.count))]
-        let method = Self.methods[Int(next() % UInt64(Self.methods.count))]
-        let roll = uniform()
+        let service = Self.services[Int(random.next() % UInt64(Self.services.count))]
+        let route = Self.routes[Int(random.next() % UInt64(Self.routes.count))]
+        let method = Self.methods[Int(random.next() % UInt64(Self.methods.count))]
+        let roll = random.uniform()
         let (level, status) = roll < 0.02 ? ("error", 503) : roll < 0.08 ? ("warn", 429) : ("info", roll < 0.5 ? 200 : 201)
         // exp(normal) latency around 40 ms with a long tail.
-        let normal = (uniform() + uniform() + uniform() + uniform() - 2) * 1.7
+        let normal = (random.uniform() + random.uniform() + random.uniform() + random.uniform() - 2) * 1.7
         let duration = (40 * exp(normal) * 1000).rounded() / 1000
-        let message = Self.messages[Int(next() % UInt64(Self.messages.count))]
+        let message = Self.messages[Int(random.next() % UInt64(Self.messages.count))]
         return "{\"ts\":\(epochMicroseconds),\"service\":\"\(service)\",\"level\":\"\(level)\",\"msg\":\"\(message)\","
             + "\"trace_id\":\"\(hex(32))\",\"span_id\":\"\(hex(16))\",\"method\":\"\(method)\",\"route\":\"\(route)\","
-            + "\"status\":\(status),\"duration_ms\":\(duration),\"client_ip\":\"10.\(next() % 256).\(next() % 256).\(next() % 256)\","
-            + "\"user_agent\":\"shop-app/4.\(next() % 20)\",\"region\":\"eu-west-1\"}"
+            + "\"status\":\(status),\"duration_ms\":\(duration),\"client_ip\":\"10.\(random.next() % 256).\(random.next() % 256).\(random.next() % 256)\","
+            + "\"user_agent\":\"shop-app/4.\(random.next() % 20)\",\"region\":\"eu-west-1\"}"
     }
 
     /// A batch body of `lines` NDJSON lines, and where each line's timestamp digits are.
