@@ -44,9 +44,18 @@ let package = Package(
         ),
         .target(name: "ObsQuery", dependencies: ["ObsCore", "ObsStorage", "ObsAggregate"]),
         .target(
+            name: "ObsRules",
+            dependencies: [
+                "ObsCore", "ObsStorage", "ObsAggregate", "ObsQuery",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "ObsServer",
             dependencies: [
-                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery",
+                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery", "ObsRules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -61,7 +70,7 @@ let package = Package(
         .target(
             name: "ObsCLI",
             dependencies: [
-                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsServer",
+                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "obs",
             dependencies: [
-                "ObsServer", "ObsCLI", "ObsQuery",
+                "ObsServer", "ObsCLI", "ObsQuery", "ObsRules",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -90,7 +99,21 @@ let package = Package(
         ),
         .testTarget(name: "ObsAggregateTests", dependencies: ["ObsAggregate", "ObsStorage", "ObsTesting"]),
         .testTarget(name: "ObsQueryTests", dependencies: ["ObsQuery", "ObsAggregate", "ObsStorage", "ObsTesting"]),
-        .testTarget(name: "ObsServerTests", dependencies: ["ObsServer", "ObsCLI", "ObsTesting"]),
+        .testTarget(
+            name: "ObsRulesTests",
+            dependencies: [
+                "ObsRules", "ObsQuery", "ObsAggregate", "ObsStorage", "ObsTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ObsServerTests",
+            dependencies: [
+                "ObsServer", "ObsCLI", "ObsRules", "ObsTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
     ]
 )

@@ -12,24 +12,24 @@ public final class RollupFlusher: Service {
     private let aggregator: EventTimeAggregator
     private let writer: any RollupWriter
     private let interval: Duration
-    private let now: @Sendable () -> Timestamp
+    private let clock: any ObsClock
     private let logger: Logger
     private let observer: @Sendable (_ buckets: Int, _ committed: Bool) -> Void
 
     public init(aggregator: EventTimeAggregator, writer: any RollupWriter, interval: Duration = .seconds(5), logger: Logger,
-                now: @escaping @Sendable () -> Timestamp,
+                clock: any ObsClock,
                 observer: @escaping @Sendable (_ buckets: Int, _ committed: Bool) -> Void = { _, _ in }) {
         self.aggregator = aggregator
         self.writer = writer
         self.interval = interval
-        self.now = now
+        self.clock = clock
         self.logger = logger
         self.observer = observer
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            try? await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.interval) }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
             do {
                 try await flush()
@@ -45,11 +45,11 @@ public final class RollupFlusher: Service {
         }
     }
 
-    /// Writes what is closed at `now()` (everything when `everything`) in one transaction;
+    /// Writes what is closed at the clock's now (everything when `everything`) in one transaction;
     /// returns the number of 10 s buckets written.
     @discardableResult
     public func flush(everything: Bool = false) async throws(StorageError) -> Int {
-        guard let pending = aggregator.beginFlush(now: now(), everything: everything) else { return 0 }
+        guard let pending = aggregator.beginFlush(now: clock.now(), everything: everything) else { return 0 }
         do {
             try await writer.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
         } catch {

@@ -396,7 +396,7 @@ public struct QueryEvaluator: Sendable {
         }
     }
 
-    private static func compare(_ op: BinaryOperation.Operator, _ a: Double, _ b: Double) -> Bool {
+    static func compare(_ op: BinaryOperation.Operator, _ a: Double, _ b: Double) -> Bool {
         switch op {
         case .equal: a == b
         case .notEqual: a != b

@@ -6,15 +6,14 @@ import ObsAggregate
 import ObsCore
 import ObsIngest
 import ObsQuery
+import ObsRules
 import ObsStorage
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
-/// `obs serve`: the one place that wires storage, ingest, HTTP and UDP together.
-///
-/// Services run in one ServiceGroup, ingress last, so graceful shutdown (SIGTERM/SIGINT) runs
-/// in reverse: stop HTTP and UDP, drain the queue through the writer, stop maintenance,
-/// then checkpoint and close SQLite.
+/// `obs serve`: `buildDaemon` wires storage, ingest, aggregation, the rule engine, HTTP and
+/// UDP together, and `run()` runs them until SIGTERM/SIGINT.
 public struct Daemon: Sendable {
     public let config: ObsConfig
     let environment: [String: String]
@@ -28,95 +27,38 @@ public struct Daemon: Sendable {
     }
 
     public func run() async throws {
-        let database = try ObsDatabase.open(at: config.databasePath)
-        let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
-        let aggregator: EventTimeAggregator?
+        let daemon = try await buildDaemon(config: config, environment: environment, clock: SystemClock(), logger: logger)
+        try await daemon.run()
+    }
+}
+
+/// A daemon assembled and ready to run: its services in one ordered group, the addresses it
+/// is bound to, and the parts tests talk to.
+public final class AssembledDaemon: Sendable {
+    public let services: ServiceGroup
+    public let database: ObsDatabase
+    public let rules: RuleManager
+    /// UDP is bound while the daemon is built; HTTP once `run()` has started its listener.
+    public let udpAddress: HostPort
+    private let boundHTTP: AddressPromise
+    private let logger: Logger
+
+    init(services: ServiceGroup, database: ObsDatabase, rules: RuleManager, udpAddress: HostPort, boundHTTP: AddressPromise, logger: Logger) {
+        self.services = services
+        self.database = database
+        self.rules = rules
+        self.udpAddress = udpAddress
+        self.boundHTTP = boundHTTP
+        self.logger = logger
+    }
+
+    /// The HTTP address, once the listener is bound (call while `run()` runs).
+    public func httpAddress() async -> HostPort { await boundHTTP.value }
+
+    /// Runs every service until graceful shutdown, then closes the store.
+    public func run() async throws {
         do {
-            aggregator = config.aggregate.enabled ? try await makeAggregator(database: database, rollups: rollups) : nil
-        } catch {
-            try? database.close()
-            throw error
-        }
-        let metrics = ObsMetrics(aggregator: aggregator)
-        let queue = IngestQueue(capacity: config.limits.queueEvents)
-        metrics.queueCapacity.set(to: Double(queue.capacity))
-        let decoder = NativeBodyDecoder(maxRecordBytes: config.limits.maxLineBytes)
-
-        let writer = BatchWriter(
-            source: queue, writer: SQLiteRecordWriter(database: database), logger: logger,
-            observer: { _, seconds, committed in
-                metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
-                if !committed { metrics.commitFailures.increment() }
-            },
-            onCommit: { logs, spans, ids in aggregator?.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids) }
-        )
-        let flusher = aggregator.map { aggregator in
-            RollupFlusher(aggregator: aggregator, writer: rollups, logger: self.logger, now: { Timestamp.now() }) { buckets, committed in
-                if committed { metrics.rollupBucketsWritten.increment(by: Int64(buckets)) } else { metrics.rollupFlushFailures.increment() }
-            }
-        }
-        let maintenance = MaintenanceService(
-            database: database,
-            configuration: .init(
-                logRetention: config.retention.logs, spanRetention: config.retention.spans,
-                rollupRetention: [10: config.retention.rollups10s, 60: config.retention.rollups1m, 3600: config.retention.rollups1h]
-            ),
-            logger: logger,
-            now: { Timestamp.now() }
-        )
-        let udp: UDPCollector
-        do {
-            udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
-        } catch {
-            try? database.close()
-            throw error
-        }
-        let udpAddress = udp.boundAddress.map(\.description) ?? config.udp.description
-
-        let router = Router()
-        let ingestTokens = config.auth.tokens(config.auth.ingestTokensEnv, in: environment)
-        let queryTokens = config.auth.tokens(config.auth.queryTokensEnv, in: environment)
-        router.add(middleware: BearerTokenMiddleware(protected: [("/ingest/", ingestTokens), ("/v1/", ingestTokens), ("/api/", queryTokens)]))
-        logger.info("HTTP authentication configured.", metadata: [
-            "auth.ingest": "\(ingestTokens.isEmpty ? "open" : "\(ingestTokens.count) token(s) from \(config.auth.ingestTokensEnv)")",
-            "auth.query": "\(queryTokens.isEmpty ? "open" : "\(queryTokens.count) token(s) from \(config.auth.queryTokensEnv)")",
-        ])
-        IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
-                         decoder: decoder, metrics: metrics, logger: logger).register(with: router)
-        OTLPController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
-                       metrics: metrics, logger: logger).register(with: router)
-        LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
-        TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
-        QueryController(evaluator: QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator)))
-            .register(with: router)
-        HealthController(metrics: metrics, queue: queue).register(with: router)
-
-        let logger = self.logger
-        let databasePath = config.databasePath
-        let http = Application(
-            router: router,
-            configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                let host = channel.localAddress?.ipAddress ?? "?"
-                let httpAddress = HostPort(host: host, port: port).description
-                logger.info("obs listening http=\(httpAddress) udp=\(udpAddress)", metadata: ["db.path": "\(databasePath)"])
-            },
-            logger: logger
-        )
-
-        let group = ServiceGroup(configuration: .init(
-            // The flusher stops after the writer has drained, so its final flush holds every record.
-            services: [.init(service: maintenance)] + (flusher.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
-                .init(service: writer),
-                .init(service: udp),
-                .init(service: http),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        do {
-            try await group.run()
+            try await services.run()
         } catch {
             try? database.close()
             throw error
@@ -124,31 +66,190 @@ public struct Daemon: Sendable {
         try database.close()
         logger.info("obs stopped: queue drained, database closed.")
     }
+}
 
-    /// The aggregator, resumed from the store: its series limits seeded from the stored
-    /// series, and — after a crash — the buckets that were only in memory rebuilt from the
-    /// stored records (on the first start over an older store, that is every record: a backfill).
-    private func makeAggregator(database: ObsDatabase, rollups: SQLiteRollupStore) async throws -> EventTimeAggregator {
-        let stored = try await rollups.committedState()
-        let aggregator = EventTimeAggregator(
-            configuration: .init(
-                grace: config.aggregate.grace, seriesPerService: config.limits.series, maxServices: config.limits.services,
-                requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
-                maxAge: config.retention.rollups1h
-            ),
-            knownSeries: try await rollups.series(kind: .requests).map(\.key) + rollups.series(kind: .logs).map(\.key),
-            committedGeneration: stored.generation,
-            watermark: stored.watermark
-        )
-        // A long backlog (a backfill) spans many buckets: write the closed ones as it goes.
-        let flusher = RollupFlusher(aggregator: aggregator, writer: rollups, logger: logger, now: { Timestamp.now() })
-        let replayed = try await database.replayUnaggregated(after: stored.watermark) { logs, spans, ids in
-            aggregator.observe(logs: logs, spans: spans, now: Timestamp.now(), ids: ids)
-            if aggregator.openBucketCount > 100_000 { try await flusher.flush() }
+/// Builds the daemon: opens and resumes the store, loads the rules (refusing invalid ones
+/// with every problem), restores the alerts, binds UDP, and puts the services in one
+/// ServiceGroup, ingress last, so that shutdown runs in reverse: stop HTTP and UDP, drain the
+/// queue through the writer, finish the rule evaluations, flush the buckets, stop
+/// maintenance; `run()` then closes SQLite.
+///
+/// Every "now" and every sleep of the long-running services comes from `clock`. With
+/// `handleSignals` false (in-process tests) no signal is trapped and `services` is stopped
+/// with `triggerGracefulShutdown()`. `sinks` receive every alert transition inside the
+/// transaction that stores it.
+public func buildDaemon(
+    config: ObsConfig, environment: [String: String], clock: any ObsClock, logger: Logger,
+    sinks: [any AlertTransitionSink] = [], handleSignals: Bool = true
+) async throws -> AssembledDaemon {
+    let database = try ObsDatabase.open(at: config.databasePath)
+    do {
+        return try await assemble(database: database, config: config, environment: environment, clock: clock, logger: logger,
+                                  sinks: sinks, handleSignals: handleSignals)
+    } catch {
+        try? database.close()
+        throw error
+    }
+}
+
+private func assemble(
+    database: ObsDatabase, config: ObsConfig, environment: [String: String], clock: any ObsClock, logger: Logger,
+    sinks: [any AlertTransitionSink], handleSignals: Bool
+) async throws -> AssembledDaemon {
+    let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
+    let aggregator = config.aggregate.enabled
+        ? try await makeAggregator(database: database, rollups: rollups, config: config, clock: clock, logger: logger) : nil
+    let metrics = ObsMetrics(aggregator: aggregator)
+    let queue = IngestQueue(capacity: config.limits.queueEvents)
+    metrics.queueCapacity.set(to: Double(queue.capacity))
+    let decoder = NativeBodyDecoder(maxRecordBytes: config.limits.maxLineBytes)
+
+    let writer = BatchWriter(
+        source: queue, writer: SQLiteRecordWriter(database: database), logger: logger, clock: clock,
+        observer: { _, seconds, committed in
+            metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
+            if !committed { metrics.commitFailures.increment() }
+        },
+        onCommit: { logs, spans, ids in aggregator?.observe(logs: logs, spans: spans, now: clock.now(), ids: ids) }
+    )
+    let flusher = aggregator.map { aggregator in
+        RollupFlusher(aggregator: aggregator, writer: rollups, logger: logger, clock: clock) { buckets, committed in
+            if committed { metrics.rollupBucketsWritten.increment(by: Int64(buckets)) } else { metrics.rollupFlushFailures.increment() }
         }
-        if replayed > 0 {
-            logger.notice("Re-aggregated the records whose buckets the previous run had not written.", metadata: ["aggregate.records": "\(replayed)"])
+    }
+    let maintenance = MaintenanceService(
+        database: database,
+        configuration: .init(
+            logRetention: config.retention.logs, spanRetention: config.retention.spans,
+            rollupRetention: [10: config.retention.rollups10s, 60: config.retention.rollups1m, 3600: config.retention.rollups1h]
+        ),
+        logger: logger,
+        clock: clock
+    )
+
+    let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator))
+    let rules = try await makeRuleManager(config: config, evaluator: evaluator, database: database, clock: clock,
+                                          metrics: metrics, sinks: sinks, logger: logger)
+
+    let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
+    let udpAddress = udp.boundAddress ?? config.udp
+
+    let router = Router()
+    let ingestTokens = config.auth.tokens(config.auth.ingestTokensEnv, in: environment)
+    let queryTokens = config.auth.tokens(config.auth.queryTokensEnv, in: environment)
+    router.add(middleware: BearerTokenMiddleware(protected: [
+        ("/ingest/", ingestTokens), ("/v1/", ingestTokens), ("/api/", queryTokens), ("/-/", queryTokens),
+    ]))
+    logger.info("HTTP authentication configured.", metadata: [
+        "auth.ingest": "\(ingestTokens.isEmpty ? "open" : "\(ingestTokens.count) token(s) from \(config.auth.ingestTokensEnv)")",
+        "auth.query": "\(queryTokens.isEmpty ? "open" : "\(queryTokens.count) token(s) from \(config.auth.queryTokensEnv)")",
+    ])
+    IngestController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
+                     decoder: decoder, metrics: metrics, logger: logger).register(with: router)
+    OTLPController(queue: queue, bodyReader: RequestBodyReader(maxBytes: config.limits.maxBodyBytes),
+                   metrics: metrics, logger: logger).register(with: router)
+    LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
+    TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
+    QueryController(evaluator: evaluator, clock: clock).register(with: router)
+    RulesController(manager: rules, history: SQLiteAlertStore(database: database), clock: clock).register(with: router)
+    HealthController(metrics: metrics, queue: queue).register(with: router)
+
+    let boundHTTP = AddressPromise()
+    let databasePath = config.databasePath
+    let http = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: nil),
+        onServerRunning: { channel in
+            let address = HostPort(host: channel.localAddress?.ipAddress ?? "?", port: channel.localAddress?.port ?? 0)
+            boundHTTP.fulfil(address)
+            logger.info("obs listening http=\(address) udp=\(udpAddress)", metadata: ["db.path": "\(databasePath)"])
+        },
+        logger: logger
+    )
+
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: maintenance)]
+    // The flusher stops after the writer has drained, so its final flush holds every record;
+    // the rule evaluations stop before it.
+    if let flusher { services.append(.init(service: flusher)) }
+    services += [.init(service: rules), .init(service: writer), .init(service: udp), .init(service: http)]
+    if handleSignals { services.append(.init(service: ReloadOnHangup(rules: rules))) }
+    let group = ServiceGroup(configuration: .init(
+        services: services,
+        gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+        logger: logger
+    ))
+    return AssembledDaemon(services: group, database: database, rules: rules, udpAddress: udpAddress, boundHTTP: boundHTTP, logger: logger)
+}
+
+/// The aggregator, resumed from the store: its series limits seeded from the stored
+/// series, and — after a crash — the buckets that were only in memory rebuilt from the
+/// stored records (on the first start over an older store, that is every record: a backfill).
+private func makeAggregator(database: ObsDatabase, rollups: SQLiteRollupStore, config: ObsConfig, clock: any ObsClock,
+                            logger: Logger) async throws -> EventTimeAggregator {
+    let stored = try await rollups.committedState()
+    let aggregator = EventTimeAggregator(
+        configuration: .init(
+            grace: config.aggregate.grace, seriesPerService: config.limits.series, maxServices: config.limits.services,
+            requestLogs: RequestLogPolicy(rawValue: config.aggregate.requestLogs) ?? .auto,
+            maxAge: config.retention.rollups1h
+        ),
+        knownSeries: try await rollups.series(kind: .requests).map(\.key) + rollups.series(kind: .logs).map(\.key),
+        committedGeneration: stored.generation,
+        watermark: stored.watermark
+    )
+    // A long backlog (a backfill) spans many buckets: write the closed ones as it goes.
+    let flusher = RollupFlusher(aggregator: aggregator, writer: rollups, logger: logger, clock: clock)
+    let replayed = try await database.replayUnaggregated(after: stored.watermark) { logs, spans, ids in
+        aggregator.observe(logs: logs, spans: spans, now: clock.now(), ids: ids)
+        if aggregator.openBucketCount > 100_000 { try await flusher.flush() }
+    }
+    if replayed > 0 {
+        logger.notice("Re-aggregated the records whose buckets the previous run had not written.", metadata: ["aggregate.records": "\(replayed)"])
+    }
+    return aggregator
+}
+
+/// The rule engine over the daemon's store: rules loaded (invalid files refuse the start),
+/// alerts restored from the previous run, self metrics connected.
+private func makeRuleManager(
+    config: ObsConfig, evaluator: QueryEvaluator, database: ObsDatabase, clock: any ObsClock, metrics: ObsMetrics,
+    sinks: [any AlertTransitionSink], logger: Logger
+) async throws -> RuleManager {
+    let source = RuleFileSource(path: config.rules.path, isDefault: config.rules.path == RulesConfig().path)
+    let rules = try await source.load().get()
+    let engine = RuleEngine(
+        rules: rules, evaluator: evaluator, store: SQLiteAlertStore(database: database), sinks: [AlertTransitionLog(logger: logger)] + sinks,
+        clock: clock, externalURL: config.externalURL, observer: metrics.rules.observer, logger: logger
+    )
+    try await engine.restore(at: clock.now())
+    metrics.rules.reloaded(true)
+    logger.info("Rules loaded.", metadata: ["rules.path": "\(config.rules.path)", "rules.summary": "\(rules.summary)"])
+    return RuleManager(engine: engine, load: source.load, clock: clock, logger: logger, reloaded: metrics.rules.reloaded)
+}
+
+/// Resolves once with the address the HTTP listener bound.
+final class AddressPromise: Sendable {
+    private let state = Mutex<(address: HostPort?, waiters: [CheckedContinuation<HostPort, Never>])>((nil, []))
+
+    func fulfil(_ address: HostPort) {
+        let waiters = state.withLock { state in
+            state.address = address
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        return aggregator
+        for waiter in waiters { waiter.resume(returning: address) }
+    }
+
+    var value: HostPort {
+        get async {
+            await withCheckedContinuation { continuation in
+                let known = state.withLock { state -> HostPort? in
+                    if let address = state.address { return address }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let known { continuation.resume(returning: known) }
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// size adapts to load. When a batch is small it waits `linger` once for more (time bound).
 ///
 /// On graceful shutdown it finishes the source, drains everything queued, and returns.
+/// The linger is a sleep on the injected clock (with a manual clock in tests, set it to zero).
 public final class BatchWriter: Service {
     public struct Configuration: Sendable {
         public var maxBatchRecords: Int
@@ -31,19 +32,21 @@ public final class BatchWriter: Service {
     private let observer: CommitObserver
     private let onCommit: @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void
     private let logger: Logger
+    private let clock: any ObsClock
 
     /// `onCommit` receives every committed batch before its senders are acknowledged:
     /// aggregation counts records only once they are stored, and a sender that was told
     /// "stored" finds them in query results right away.
     public init(
         source: any IngestBatchSource, writer: any RecordWriter, configuration: Configuration = .init(),
-        logger: Logger, observer: @escaping CommitObserver = { _, _, _ in },
+        logger: Logger, clock: any ObsClock = SystemClock(), observer: @escaping CommitObserver = { _, _, _ in },
         onCommit: @escaping @Sendable (_ logs: [LogRecord], _ spans: [TraceSpan], _ ids: CommittedRecordIDs) -> Void = { _, _, _ in }
     ) {
         self.source = source
         self.writer = writer
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
         self.observer = observer
         self.onCommit = onCommit
     }
@@ -63,21 +66,21 @@ public final class BatchWriter: Service {
     /// transaction rather than before it: the two stages overlap, and at most one `onCommit`
     /// runs at a time, in commit order.
     public func drain() async {
-        let clock = ContinuousClock()
+        let stopwatch = ContinuousClock()
         let onCommit = self.onCommit
         await withTaskGroup(of: Void.self) { completions in
             var completing = false
             while var batch = await source.nextBatch(maxRecords: configuration.maxBatchRecords) {
                 if (batch.recordCount < configuration.lingerBelowRecords) && (configuration.linger > .zero) {
-                    try? await Task.sleep(for: configuration.linger)
+                    try? await clock.sleep(for: configuration.linger)
                     if let more = source.pollBatch(maxRecords: configuration.maxBatchRecords - batch.recordCount) {
                         batch.append(contentsOf: more)
                     }
                 }
-                let started = clock.now
+                let started = stopwatch.now
                 do {
                     let ids = try await writer.write(logs: batch.logs, spans: batch.spans)
-                    observer(batch.recordCount, seconds(clock.now - started), true)
+                    observer(batch.recordCount, seconds(stopwatch.now - started), true)
                     // The previous batch's completion ran while this one committed.
                     if completing { await completions.next() }
                     let committed = batch
@@ -87,7 +90,7 @@ public final class BatchWriter: Service {
                     }
                     completing = true
                 } catch {
-                    observer(batch.recordCount, seconds(clock.now - started), false)
+                    observer(batch.recordCount, seconds(stopwatch.now - started), false)
                     logger.error("A batch could not be committed; its senders get an error.", metadata: [
                         "batch.records": "\(batch.recordCount)", "error": "\(error)",
                     ])

@@ -31,13 +31,13 @@ public final class MaintenanceService: Service {
     private let database: ObsDatabase
     private let configuration: Configuration
     private let logger: Logger
-    private let now: @Sendable () -> Timestamp
+    private let clock: any ObsClock
 
-    public init(database: ObsDatabase, configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+    public init(database: ObsDatabase, configuration: Configuration, logger: Logger, clock: any ObsClock) {
         self.database = database
         self.configuration = configuration
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// Runs until graceful shutdown. A transaction in progress is finished, not interrupted:
@@ -52,7 +52,7 @@ public final class MaintenanceService: Service {
     private var running: Bool { !Task.isShuttingDownGracefully && !Task.isCancelled }
 
     private func pause(_ duration: Duration) async {
-        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+        try? await cancelWhenGracefulShutdown { try await self.clock.sleep(for: duration) }
     }
 
     private func indexLoop() async {
@@ -69,7 +69,7 @@ public final class MaintenanceService: Service {
 
     private func retentionLoop() async {
         while running {
-            let now = now()
+            let now = clock.now()
             do {
                 let logCutoff = now.adding(nanoseconds: -configuration.logRetention.totalNanoseconds)
                 let spanCutoff = now.adding(nanoseconds: -configuration.spanRetention.totalNanoseconds)

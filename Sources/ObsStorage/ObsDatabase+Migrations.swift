@@ -90,6 +90,39 @@ extension ObsDatabase {
                 INSERT INTO rollup_state VALUES (0, 0, 0, -9223372036854775808, 0, 0);
                 """)
         }
+        migrator.registerMigration("v4-alerts") { db in
+            // alerts: the current state of every active alert (restarts resume from it);
+            // alert_transitions: the alert history, appended in the same transaction.
+            try db.execute(sql: """
+                CREATE TABLE alerts (
+                    rule_group TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    alertname TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    annotations TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    active_at_ns INTEGER NOT NULL,
+                    fired_at_ns INTEGER,
+                    keep_firing_since_ns INTEGER,
+                    value REAL,
+                    PRIMARY KEY (rule_group, fingerprint)
+                ) WITHOUT ROWID;
+                CREATE TABLE alert_transitions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time_ns INTEGER NOT NULL,
+                    rule_group TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    alertname TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    annotations TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    value REAL,
+                    active_at_ns INTEGER NOT NULL
+                );
+                CREATE INDEX alert_transitions_time ON alert_transitions(time_ns);
+                CREATE INDEX alert_transitions_alertname ON alert_transitions(alertname, time_ns);
+                """)
+        }
         return migrator
     }
 

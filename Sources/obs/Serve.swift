@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ObsRules
 import ObsServer
 
 struct Serve: AsyncParsableCommand {
@@ -21,6 +22,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "UDP listen address HOST:PORT; port 0 picks a free port (env OBS_UDP).")
     var udp: String?
 
+    @Option(name: .long, help: "Alert rule files: a directory of *.yaml or one file (env OBS_RULES, default ./rules).")
+    var rules: String?
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (env OBS_LOG_LEVEL).")
     var logLevel: String?
 
@@ -36,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         let settings: ObsConfig
         do {
             settings = try ObsConfig.resolve(
-                .init(configFile: config, dataDir: dataDir, http: http, udp: udp), environment: environment
+                .init(configFile: config, dataDir: dataDir, http: http, udp: udp, rules: rules), environment: environment
             )
         } catch {
             FileHandle.standardError.write(Data("obs: the configuration is invalid; not starting:\n\(error)\n".utf8))
@@ -44,6 +48,9 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await Daemon(config: settings, environment: environment, logger: logger).run()
+        } catch let error as RuleCheckError {
+            FileHandle.standardError.write(Data("obs: the rule files are invalid; not starting:\n\(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
             throw ExitCode(1)

@@ -248,7 +248,7 @@ struct MaintenanceServiceTests {
                 database: database,
                 configuration: .init(logRetention: .seconds(86_400), indexInterval: .milliseconds(10), retentionInterval: .milliseconds(10)),
                 logger: Logger(label: "test"),
-                now: { Timestamp(nanoseconds: 100_000_000_000_000) }
+                clock: ManualClock(now: Timestamp(nanoseconds: 100_000_000_000_000))
             )
             let running = Task { try await service.run() }
             var remaining: [String] = []

@@ -73,9 +73,8 @@ public struct QueryBenchmark: Sendable {
         defer { try? database.close() }
         let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
         let aggregator = EventTimeAggregator()
-        let clock = Atomic<Int64>(start * 1_000_000_000)
-        let flusher = RollupFlusher(aggregator: aggregator, writer: store, logger: .init(label: "bench"),
-                                    now: { Timestamp(nanoseconds: clock.load(ordering: .relaxed)) })
+        let clock = BenchClock(now: Timestamp(nanoseconds: start * 1_000_000_000))
+        let flusher = RollupFlusher(aggregator: aggregator, writer: store, logger: .init(label: "bench"), clock: clock)
 
         // Exact latencies of one service, to check the merged answer against.
         var checkoutLatencies: [Double] = []
@@ -95,7 +94,7 @@ public struct QueryBenchmark: Sendable {
             batch.append(record)
             if batch.count == batchSize || index == options.observations - 1 {
                 aggregator.observe(logs: batch, spans: [], now: time)
-                clock.store(time.nanoseconds, ordering: .relaxed)
+                clock.set(time)
                 batch.removeAll(keepingCapacity: true)
                 let seconds = time.nanoseconds / 1_000_000_000
                 if seconds - lastFlush >= 10 {

@@ -5,12 +5,14 @@ extension ObsConfig {
         public var dataDir: String?
         public var http: String?
         public var udp: String?
+        public var rules: String?
 
-        public init(configFile: String? = nil, dataDir: String? = nil, http: String? = nil, udp: String? = nil) {
+        public init(configFile: String? = nil, dataDir: String? = nil, http: String? = nil, udp: String? = nil, rules: String? = nil) {
             self.configFile = configFile
             self.dataDir = dataDir
             self.http = http
             self.udp = udp
+            self.rules = rules
         }
     }
 
@@ -24,6 +26,7 @@ extension ObsConfig {
         try config.applyEnvironment(environment)
         var problems: [ConfigError.Problem] = []
         if let dataDir = overrides.dataDir { config.dataDir = dataDir }
+        if let rules = overrides.rules { config.rules.path = rules }
         if let http = overrides.http {
             if let parsed = HostPort(parsing: http) { config.http = parsed } else {
                 problems.append(.init(location: "flag", key: "--http", reason: "\"\(http)\" is not HOST:PORT"))

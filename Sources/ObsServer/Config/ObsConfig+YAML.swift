@@ -28,54 +28,11 @@ extension ObsConfig {
         }
         if let root {
             walker.mapping(root, path: "") { key, value, walker in
-                switch key {
-                case "http": walker.hostPort(value, path: key) { config.http = $0 }
-                case "udp": walker.hostPort(value, path: key) { config.udp = $0 }
-                case "data_dir": walker.string(value, path: key) { config.dataDir = $0 }
-                case "retention":
-                    walker.mapping(value, path: key) { key, value, walker in
-                        switch key {
-                        case "logs": walker.duration(value, path: "retention.logs") { config.retention.logs = $0 }
-                        case "spans": walker.duration(value, path: "retention.spans") { config.retention.spans = $0 }
-                        case "rollups_10s": walker.duration(value, path: "retention.rollups_10s") { config.retention.rollups10s = $0 }
-                        case "rollups_1m": walker.duration(value, path: "retention.rollups_1m") { config.retention.rollups1m = $0 }
-                        case "rollups_1h": walker.duration(value, path: "retention.rollups_1h") { config.retention.rollups1h = $0 }
-                        default: walker.unknown(value, path: "retention.\(key)")
-                        }
-                    }
-                case "limits":
-                    walker.mapping(value, path: key) { key, value, walker in
-                        switch key {
-                        case "max_body_bytes": walker.size(value, path: "limits.max_body_bytes") { config.limits.maxBodyBytes = $0 }
-                        case "max_line_bytes": walker.size(value, path: "limits.max_line_bytes") { config.limits.maxLineBytes = $0 }
-                        case "queue_events": walker.integer(value, path: "limits.queue_events") { config.limits.queueEvents = $0 }
-                        case "series": walker.integer(value, path: "limits.series") { config.limits.series = $0 }
-                        case "services": walker.integer(value, path: "limits.services") { config.limits.services = $0 }
-                        default: walker.unknown(value, path: "limits.\(key)")
-                        }
-                    }
-                case "auth":
-                    walker.mapping(value, path: key) { key, value, walker in
-                        switch key {
-                        case "ingest_tokens_env": walker.string(value, path: "auth.ingest_tokens_env") { config.auth.ingestTokensEnv = $0 }
-                        case "query_tokens_env": walker.string(value, path: "auth.query_tokens_env") { config.auth.queryTokensEnv = $0 }
-                        default: walker.unknown(value, path: "auth.\(key)")
-                        }
-                    }
-                case "aggregate":
-                    walker.mapping(value, path: key) { key, value, walker in
-                        switch key {
-                        case "enabled": walker.boolean(value, path: "aggregate.enabled") { config.aggregate.enabled = $0 }
-                        case "grace": walker.duration(value, path: "aggregate.grace") { config.aggregate.grace = $0 }
-                        case "request_logs":
-                            walker.choice(value, path: "aggregate.request_logs", among: ["auto", "always", "never"]) { config.aggregate.requestLogs = $0 }
-                        default: walker.unknown(value, path: "aggregate.\(key)")
-                        }
-                    }
-                case "receivers", "rules", "dashboards":
-                    walker.unsupported(value, path: key)
-                default: walker.unknown(value, path: key)
+                guard let read = keys[key] else {
+                    walker.unknown(value, path: key)
+                    return
                 }
+                read(&config, value, &walker)
             }
         }
         var problems = walker.problems
@@ -90,7 +47,22 @@ extension ObsConfig {
         return config
     }
 
-    /// Applies `OBS_HTTP`, `OBS_UDP` and `OBS_DATA_DIR`.
+    /// The top-level keys and who reads each: a scalar here, or a subsystem's section.
+    static let keys: [String: @Sendable (inout ObsConfig, Node, inout ConfigWalker) -> Void] = [
+        "http": { config, node, walker in walker.hostPort(node, path: "http") { config.http = $0 } },
+        "udp": { config, node, walker in walker.hostPort(node, path: "udp") { config.udp = $0 } },
+        "data_dir": { config, node, walker in walker.string(node, path: "data_dir") { config.dataDir = $0 } },
+        "rules": { config, node, walker in walker.string(node, path: "rules") { config.rules.path = $0 } },
+        "external_url": { config, node, walker in walker.string(node, path: "external_url") { config.rules.externalURL = $0 } },
+        "retention": { config, node, walker in config.retention.read(node, path: "retention", walker: &walker) },
+        "limits": { config, node, walker in config.limits.read(node, path: "limits", walker: &walker) },
+        "auth": { config, node, walker in config.auth.read(node, path: "auth", walker: &walker) },
+        "aggregate": { config, node, walker in config.aggregate.read(node, path: "aggregate", walker: &walker) },
+        "receivers": { _, node, walker in walker.unsupported(node, path: "receivers") },
+        "dashboards": { _, node, walker in walker.unsupported(node, path: "dashboards") },
+    ]
+
+    /// Applies `OBS_HTTP`, `OBS_UDP`, `OBS_DATA_DIR`, `OBS_RULES` and `OBS_EXTERNAL_URL`.
     public mutating func applyEnvironment(_ environment: [String: String]) throws(ConfigError) {
         var problems: [ConfigError.Problem] = []
         if let value = environment["OBS_HTTP"] {
@@ -104,6 +76,8 @@ extension ObsConfig {
             }
         }
         if let value = environment["OBS_DATA_DIR"] { dataDir = value }
+        if let value = environment["OBS_RULES"] { rules.path = value }
+        if let value = environment["OBS_EXTERNAL_URL"] { rules.externalURL = value }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
     }
 

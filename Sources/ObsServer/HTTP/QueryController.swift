@@ -7,6 +7,7 @@ import ObsQuery
 /// Prometheus' JSON shape; a bad expression is a 400 whose `error` says where and why.
 struct QueryController: Sendable {
     let evaluator: QueryEvaluator
+    let clock: any ObsClock
 
     func register(with router: Router<BasicRequestContext>) {
         router.get("/api/v1/query") { request, _ in
@@ -22,7 +23,7 @@ struct QueryController: Sendable {
     ) async -> Response {
         let parameters = FormParameters(request)
         do {
-            let query = try parse({ parameters.get($0) }, Timestamp.now())
+            let query = try parse({ parameters.get($0) }, clock.now())
             return JSONResponse.make(.ok, try await evaluator.run(query).prometheusJSON)
         } catch {
             let status: HTTPResponse.Status = error.isStorageFailure ? .internalServerError : .badRequest

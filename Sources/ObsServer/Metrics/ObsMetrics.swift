@@ -31,6 +31,7 @@ public final class ObsMetrics: Sendable {
     public let queueCapacity: Gauge
     public let rollupBucketsWritten: Counter
     public let rollupFlushFailures: Counter
+    public let rules: RuleMetrics
     /// The aggregator whose counters `/metrics` shows; nil when aggregation is off.
     let aggregator: EventTimeAggregator?
 
@@ -71,6 +72,7 @@ public final class ObsMetrics: Sendable {
             descriptor: name("aggregate", "buckets_written", "total", "10 s buckets written to the rollups table (each also merged into its 1 m and 1 h rows).")
         )
         rollupFlushFailures = registry.makeCounter(descriptor: name("aggregate", "flush_failures", "total", "Rollup flushes that failed (retried)."))
+        rules = RuleMetrics(registry: registry)
         self.aggregator = aggregator
     }
 

@@ -1,0 +1,124 @@
+import Logging
+import ObsCore
+import ServiceLifecycle
+import Synchronization
+
+/// The rule engine as a ServiceLifecycle service: evaluates each group on its interval,
+/// aligned to interval boundaries of the injected clock (t = k × interval, evaluated at
+/// t − query_offset), every group in its own task so a slow group never delays another;
+/// reloads the rule files on request (SIGHUP, `POST /-/reload`).
+public final class RuleManager: Service {
+    public let engine: RuleEngine
+    let load: @Sendable () async -> Result<RuleSet, RuleCheckError>
+    let clock: any ObsClock
+    let logger: Logger
+    let reloaded: @Sendable (_ succeeded: Bool) -> Void
+    private let reloads: AsyncStream<Void>
+    private let reloadContinuation: AsyncStream<Void>.Continuation
+    /// Serialises reloads: two at once would race to replace the rules.
+    private let reloadLock = ReloadLock()
+
+    /// `load` reads the rule files (a `RuleFileSource`'s `load`).
+    public init(engine: RuleEngine, load: @escaping @Sendable () async -> Result<RuleSet, RuleCheckError>, clock: any ObsClock,
+                logger: Logger, reloaded: @escaping @Sendable (_ succeeded: Bool) -> Void = { _ in }) {
+        self.engine = engine
+        self.load = load
+        self.clock = clock
+        self.logger = logger
+        self.reloaded = reloaded
+        // Reload requests coalesce: the loops restart once for any number of them.
+        (reloads, reloadContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func run() async throws {
+        let continuation = reloadContinuation
+        await withGracefulShutdownHandler {
+            var loops = startLoops(await engine.rules)
+            for await _ in reloads {
+                loops.cancel()
+                await loops.value
+                loops = startLoops(await engine.rules)
+            }
+            // Shutdown: an evaluation in progress finishes before the store closes.
+            loops.cancel()
+            await loops.value
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+    }
+
+    private func startLoops(_ rules: RuleSet) -> Task<Void, Never> {
+        Task {
+            await withDiscardingTaskGroup { tasks in
+                for group in rules.groups {
+                    tasks.addTask { await self.loop(group) }
+                }
+            }
+        }
+    }
+
+    /// One group's evaluations, until cancelled (a reload or shutdown).
+    private func loop(_ group: RuleGroup) async {
+        let interval = max(1, group.interval.totalNanoseconds)
+        while !Task.isCancelled {
+            let next = Timestamp(nanoseconds: (clock.now().nanoseconds / interval + 1) * interval)
+            do {
+                try await clock.sleep(until: next)
+            } catch {
+                return
+            }
+            guard !Task.isCancelled else { return }
+            await engine.evaluate(group: group.name, at: next.adding(nanoseconds: -group.queryOffset.totalNanoseconds))
+        }
+    }
+
+    /// Loads the rule files again. Invalid files keep the current rules (the problems are
+    /// logged and returned); valid ones replace them — alerts of rules that stay keep their
+    /// state — and the evaluation loops restart with the new groups.
+    @discardableResult
+    public func reload() async -> Result<RuleSet, RuleCheckError> {
+        await reloadLock.withLock {
+            let result = await self.load()
+            switch result {
+            case .success(let rules):
+                await self.engine.replaceRules(rules, at: self.clock.now())
+                self.reloadContinuation.yield()
+                self.logger.notice("Rules reloaded.", metadata: ["rules.summary": "\(rules.summary)"])
+                self.reloaded(true)
+            case .failure(let error):
+                self.logger.error("The rule files are invalid; the previous rules stay loaded.", metadata: ["rules.problems": "\(error)"])
+                self.reloaded(false)
+            }
+            return result
+        }
+    }
+}
+
+/// An async mutual exclusion for reloads (rare; waiting in line is fine).
+final class ReloadLock: Sendable {
+    private let state = Mutex<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func withLock<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state in
+                if state.locked {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.locked = true
+                return true
+            }
+            if acquired { continuation.resume() }
+        }
+        let result = await body()
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.locked = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+        return result
+    }
+}
