@@ -19,7 +19,7 @@ public actor RuleEngine {
     /// Rules whose evaluation overran its timeout and is still running in the background.
     private let running = RunningRules()
 
-    let evaluator: QueryEvaluator
+    let conditions: any RuleConditionSource
     let store: any AlertStore
     let sinks: [any AlertTransitionSink]
     let clock: any ObsClock
@@ -29,11 +29,12 @@ public actor RuleEngine {
     let observer: RuleEngineObserver
     let logger: Logger
 
-    public init(rules: RuleSet, evaluator: QueryEvaluator, store: any AlertStore, sinks: [any AlertTransitionSink] = [],
+    /// `conditions` evaluates rule expressions: the query evaluator over the daemon's store.
+    public init(rules: RuleSet, conditions: any RuleConditionSource, store: any AlertStore, sinks: [any AlertTransitionSink] = [],
                 clock: any ObsClock, externalURL: String, ruleTimeout: Duration? = nil, observer: RuleEngineObserver = .init(),
                 logger: Logger) {
         self.rules = rules
-        self.evaluator = evaluator
+        self.conditions = conditions
         self.store = store
         self.sinks = sinks
         self.clock = clock
@@ -137,12 +138,11 @@ public actor RuleEngine {
         guard running.start(key) else {
             return .failure(RuleFailure("the previous evaluation is still running (it exceeded the \(timeout) timeout)"))
         }
-        let evaluator = self.evaluator
-        let expression = rule.expression
+        let conditions = self.conditions
         let running = self.running
         let query = Task {
             defer { running.finish(key) }
-            return try await evaluator.condition(expression, at: [time])
+            return try await conditions.condition(of: rule, at: [time])
         }
         let result: Result<ConditionResult, RuleFailure> = await Deadline.race(query, timeout: timeout, clock: clock) {
             RuleFailure("the query did not finish within \(timeout)")

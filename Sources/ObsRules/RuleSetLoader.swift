@@ -12,7 +12,14 @@ public enum RuleSetLoader {
     public static func load(paths: [String]) async -> Result<RuleSet, RuleCheckError> {
         let loaded = RuleFileLoader.load(paths: paths)
         let (rules, problems) = await compile(loaded.files)
-        let all = loaded.problems + problems
+        // In file order, then document order, whichever check found them.
+        let fileOrder = Dictionary(loaded.files.enumerated().map { ($0.element.path, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let all = (loaded.problems + problems).enumerated().sorted { a, b in
+            func key(_ item: (offset: Int, element: RuleProblem)) -> (Int, Int, Int, Int) {
+                (fileOrder[item.element.file] ?? -1, item.element.location?.line ?? 0, item.element.location?.column ?? 0, item.offset)
+            }
+            return key(a) < key(b)
+        }.map(\.element)
         return all.isEmpty ? .success(rules) : .failure(RuleCheckError(problems: all))
     }
 

@@ -76,16 +76,16 @@ public final class AssembledDaemon: Sendable {
 ///
 /// Every "now" and every sleep of the long-running services comes from `clock`. With
 /// `handleSignals` false (in-process tests) no signal is trapped and `services` is stopped
-/// with `triggerGracefulShutdown()`. `sinks` receive every alert transition inside the
-/// transaction that stores it.
+/// with `triggerGracefulShutdown()`; with a manual clock, give `batching` a zero linger.
+/// `sinks` receive every alert transition inside the transaction that stores it.
 public func buildDaemon(
     config: ObsConfig, environment: [String: String], clock: any ObsClock, logger: Logger,
-    sinks: [any AlertTransitionSink] = [], handleSignals: Bool = true
+    sinks: [any AlertTransitionSink] = [], handleSignals: Bool = true, batching: BatchWriter.Configuration = .init()
 ) async throws -> AssembledDaemon {
     let database = try ObsDatabase.open(at: config.databasePath)
     do {
         return try await assemble(database: database, config: config, environment: environment, clock: clock, logger: logger,
-                                  sinks: sinks, handleSignals: handleSignals)
+                                  sinks: sinks, handleSignals: handleSignals, batching: batching)
     } catch {
         try? database.close()
         throw error
@@ -94,7 +94,7 @@ public func buildDaemon(
 
 private func assemble(
     database: ObsDatabase, config: ObsConfig, environment: [String: String], clock: any ObsClock, logger: Logger,
-    sinks: [any AlertTransitionSink], handleSignals: Bool
+    sinks: [any AlertTransitionSink], handleSignals: Bool, batching: BatchWriter.Configuration
 ) async throws -> AssembledDaemon {
     let rollups = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
     let aggregator = config.aggregate.enabled
@@ -105,7 +105,7 @@ private func assemble(
     let decoder = NativeBodyDecoder(maxRecordBytes: config.limits.maxLineBytes)
 
     let writer = BatchWriter(
-        source: queue, writer: SQLiteRecordWriter(database: database), logger: logger, clock: clock,
+        source: queue, writer: SQLiteRecordWriter(database: database), configuration: batching, logger: logger, clock: clock,
         observer: { _, seconds, committed in
             metrics.commitSeconds.recordNanoseconds(Int64(seconds * 1e9))
             if !committed { metrics.commitFailures.increment() }
@@ -218,7 +218,7 @@ private func makeRuleManager(
     let source = RuleFileSource(path: config.rules.path, isDefault: config.rules.path == RulesConfig().path)
     let rules = try await source.load().get()
     let engine = RuleEngine(
-        rules: rules, evaluator: evaluator, store: SQLiteAlertStore(database: database), sinks: [AlertTransitionLog(logger: logger)] + sinks,
+        rules: rules, conditions: evaluator, store: SQLiteAlertStore(database: database), sinks: [AlertTransitionLog(logger: logger)] + sinks,
         clock: clock, externalURL: config.externalURL, observer: metrics.rules.observer, logger: logger
     )
     try await engine.restore(at: clock.now())

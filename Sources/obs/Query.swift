@@ -4,6 +4,7 @@ import ObsCLI
 import ObsCore
 import ObsQuery
 import ObsServer
+import ObsStorage
 
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct Query: AsyncParsableCommand {
               obs query 'p95(latency{service="checkout"}[5m])'
               obs query 'error_rate[5m] by (service)' --since 1h --step 1m
             """,
-        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self],
+        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self],
         defaultSubcommand: Expr.self
     )
 }
@@ -228,6 +229,73 @@ extension Query {
             try await common.emit {
                 let body = try await TraceQueryClient.services(since: since, until: until, from: try common.source())
                 return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try TraceQueryClient.servicesTable(body)
+            }
+        }
+    }
+}
+
+extension Query {
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Active alerts (pending and firing), or with --history every transition in the window, oldest first."
+        )
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Flag(name: .long, help: "The alert history: every pending, firing, resolved and inactive transition.")
+        var history = false
+
+        @Option(name: .long, help: "With --history: only this alert name.")
+        var alertname: String?
+
+        @Option(name: .long, help: "With --history: only transitions to this state (pending, firing, resolved, inactive).")
+        var state: String?
+
+        @Option(name: .long, help: "With --history: at most this many transitions, the newest (default 1000).")
+        var limit: Int?
+
+        func run() async throws {
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for alerts") }
+            guard history || (common.since == nil && common.until == nil && alertname == nil && state == nil && limit == nil) else {
+                throw ValidationError("--since, --until, --alertname, --state and --limit need --history")
+            }
+            if history {
+                let parameters: [String: String?] = [
+                    "since": common.since ?? "24h", "until": common.until, "alertname": alertname, "state": state,
+                    "limit": limit.map(String.init),
+                ]
+                let query: AlertHistoryQuery
+                switch AlertHistoryParameters.parse({ parameters[$0] ?? nil }, now: Timestamp.now()) {
+                case .success(let parsed): query = parsed
+                case .failure(let invalid): throw ValidationError(invalid.message)
+                }
+                try await common.emit {
+                    let body = try await AlertQueryClient.history(query, from: try common.source())
+                    return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try AlertQueryClient.historyTable(body)
+                }
+            } else {
+                try await common.emit {
+                    let body = try await AlertQueryClient.alerts(from: try common.source())
+                    return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try AlertQueryClient.alertsTable(body)
+                }
+            }
+        }
+    }
+
+    struct RuleList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rules", abstract: "The loaded rules: health, state, alerts and last evaluation of each."
+        )
+
+        @OptionGroup var common: CommonQueryOptions
+
+        func run() async throws {
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for rules") }
+            try await common.emit {
+                let body = try await AlertQueryClient.rules(from: try common.source())
+                return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try AlertQueryClient.rulesTable(body)
             }
         }
     }

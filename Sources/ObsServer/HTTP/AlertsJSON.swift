@@ -4,7 +4,7 @@ import ObsRules
 
 /// The alert API's bodies, in Prometheus' shapes where Prometheus has one (`/api/v1/alerts`,
 /// `/api/v1/rules`) so Grafana's Prometheus data source and existing tools read them.
-enum AlertsJSON {
+public enum AlertsJSON {
     /// `{"labels","annotations","state","activeAt","value"}`; `value` a string, as Prometheus.
     static func write(_ alert: Alert, into json: inout JSONWriter) {
         json.beginObject()
@@ -20,7 +20,7 @@ enum AlertsJSON {
         json.endObject()
     }
 
-    static func alerts(_ alerts: [Alert]) -> JSONWriter {
+    public static func alerts(_ alerts: [Alert]) -> JSONWriter {
         var json = JSONWriter(capacity: 256 + alerts.count * 256)
         json.beginObject()
         json.key("status"); json.string("success")
@@ -35,7 +35,7 @@ enum AlertsJSON {
 
     /// `{"alertname","labels","fingerprint","state","time","value"}` oldest first; `value` a
     /// number (null when the series had none).
-    static func history(_ transitions: [AlertTransition]) -> JSONWriter {
+    public static func history(_ transitions: [AlertTransition]) -> JSONWriter {
         var json = JSONWriter(capacity: 256 + transitions.count * 256)
         json.beginObject()
         json.key("status"); json.string("success")
