@@ -86,11 +86,8 @@ public enum BacktestPrinter {
 
     static func short(_ time: Timestamp) -> String { AlertQueryClient.shortTime(time.rfc3339) }
 
-    /// `0s`, `45s`, `12m30s`, `3h05m`.
+    /// `0s`, `45s`, `12m30s`, `3h5m`: whole seconds.
     static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded())
-        if whole < 60 { return "\(whole)s" }
-        if whole < 3600 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
-        return "\(whole / 3600)h\(String(format: "%02d", whole / 60 % 60))m"
+        DurationText.text(.seconds(Int64(seconds.rounded())))
     }
 }

@@ -87,3 +87,21 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
+
+extension DurationText {
+    /// The shortest text `duration(_:)` reads back: `250ms`, `5s`, `1m30s`, `2h`, `1d12h`.
+    /// Below a second, whole milliseconds.
+    public static func text(_ duration: Duration) -> String {
+        let nanoseconds = duration.totalNanoseconds
+        if nanoseconds < 0 { return "-" + text(.nanoseconds(-nanoseconds)) }
+        if nanoseconds < 1_000_000_000 { return "\(nanoseconds / 1_000_000)ms" }
+        var seconds = nanoseconds / 1_000_000_000
+        var text = ""
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds >= size {
+            text += "\(seconds / size)\(unit)"
+            seconds %= size
+        }
+        if seconds > 0 || text.isEmpty { text += "\(seconds)s" }
+        return text
+    }
+}

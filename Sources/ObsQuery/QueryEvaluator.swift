@@ -145,7 +145,7 @@ public struct QueryEvaluator: Sendable {
             }
             return try await windowed(selector, reduction: .absent, grouping: nil, at: times)
         case "anomaly", "burn_rate":
-            throw QueryError(at: call.position, "\(call.name)(…) needs alert rules and SLOs, which this version of obs does not evaluate yet")
+            throw QueryError(at: call.position, "\(call.name)(…) is not supported by this version of obs yet (anomaly detection and SLOs are the next step)")
         default:
             throw QueryError(at: call.position, "unknown function \"\(call.name)\" (functions: \(Self.functionNames))")
         }

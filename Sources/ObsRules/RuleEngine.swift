@@ -136,7 +136,7 @@ public actor RuleEngine {
     private func evaluate(_ rule: AlertingRule, at time: Timestamp, timeout: Duration) async -> Result<[String: Alert], RuleFailure> {
         let key = rule.key
         guard running.start(key) else {
-            return .failure(RuleFailure("the previous evaluation is still running (it exceeded the \(timeout) timeout)"))
+            return .failure(RuleFailure("the previous evaluation is still running (it exceeded the \(DurationText.text(timeout)) timeout)"))
         }
         let conditions = self.conditions
         let running = self.running
@@ -145,7 +145,7 @@ public actor RuleEngine {
             return try await conditions.condition(of: rule, at: [time])
         }
         let result: Result<ConditionResult, RuleFailure> = await Deadline.race(query, timeout: timeout, clock: clock) {
-            RuleFailure("the query did not finish within \(timeout)")
+            RuleFailure("the query did not finish within \(DurationText.text(timeout))")
         }
         let condition: ConditionResult
         switch result {

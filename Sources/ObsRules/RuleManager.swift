@@ -57,18 +57,21 @@ public final class RuleManager: Service {
         }
     }
 
-    /// One group's evaluations, until cancelled (a reload or shutdown).
+    /// One group's evaluations, until cancelled (a reload or shutdown): at every interval
+    /// boundary after the start; when an evaluation overran one or more boundaries, at the
+    /// latest boundary passed (the missed ones are skipped, as in Prometheus).
     private func loop(_ group: RuleGroup) async {
         let interval = max(1, group.interval.totalNanoseconds)
+        var next = clock.now().nanoseconds.roundedDown(toMultipleOf: interval) + interval
         while !Task.isCancelled {
-            let next = Timestamp(nanoseconds: (clock.now().nanoseconds / interval + 1) * interval)
             do {
-                try await clock.sleep(until: next)
+                try await clock.sleep(until: Timestamp(nanoseconds: next))
             } catch {
                 return
             }
             guard !Task.isCancelled else { return }
-            await engine.evaluate(group: group.name, at: next.adding(nanoseconds: -group.queryOffset.totalNanoseconds))
+            await engine.evaluate(group: group.name, at: Timestamp(nanoseconds: next).adding(nanoseconds: -group.queryOffset.totalNanoseconds))
+            next = max(next + interval, clock.now().nanoseconds.roundedDown(toMultipleOf: interval))
         }
     }
 

@@ -200,7 +200,7 @@ struct QueryEvaluatorTests {
         ("quantile(1.5, latency[5m])", "1:10: quantile 1.5 is outside 0…1 (p99.9 is quantile(0.999, …))"),
         ("cpu[5m]", "1:1: unknown metric \"cpu\" (metrics: latency, requests, errors, error_rate, logs)"),
         ("p95(latency[5m], 2)", "1:1: p95 takes 1 argument, got 2"),
-        (#"anomaly(p95(latency[1m]), baseline=1h)"#, "1:1: anomaly(…) needs alert rules and SLOs, which this version of obs does not evaluate yet"),
+        (#"anomaly(p95(latency[1m]), baseline=1h)"#, "1:1: anomaly(…) is not supported by this version of obs yet (anomaly detection and SLOs are the next step)"),
         (#""x" + 1"#, "1:1: a string is only allowed as the value of a label matcher or a named argument"),
         ("(1 + 2) by (service)", "1:9: by (…) must follow a function of a selector or a selector, e.g. p95(latency[5m]) by (service)"),
         ("requests[2000d]", "1:1: a range of at most 1825d is allowed"),
