@@ -40,12 +40,7 @@ public enum AlertQueryClient {
     }
 
     private static func withStore(_ path: String, _ read: (SQLiteAlertStore) async throws(StorageError) -> [UInt8]) async throws(CLIError) -> [UInt8] {
-        let database: ObsDatabase
-        do {
-            database = try ObsDatabase.openReadOnly(at: path)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let database = try ReadOnlyStore.open(path)
         defer { try? database.close() }
         do {
             return try await read(SQLiteAlertStore(database: database))

@@ -11,12 +11,7 @@ public enum ExpressionQueryClient {
     public static func fetch(_ request: QueryRequest, from source: LogSource) async throws(CLIError) -> QueryResult {
         switch source {
         case .database(let path):
-            let database: ObsDatabase
-            do {
-                database = try ObsDatabase.openReadOnly(at: path)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let database = try ReadOnlyStore.open(path)
             defer { try? database.close() }
             let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
             do {

@@ -22,12 +22,7 @@ public enum RuleBacktestClient {
         }
         switch source {
         case .database(let path):
-            let database: ObsDatabase
-            do {
-                database = try ObsDatabase.openReadOnly(at: path)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let database = try ReadOnlyStore.open(path)
             defer { try? database.close() }
             let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
             let evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))

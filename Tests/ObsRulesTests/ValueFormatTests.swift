@@ -1,4 +1,5 @@
 import ObsRules
+import ObsTesting
 import Testing
 
 struct FormatCase: Sendable, CustomTestStringConvertible {

@@ -59,6 +59,10 @@ extension ObsConfig {
         "auth": { config, node, walker in config.auth.read(node, path: "auth", walker: &walker) },
         "aggregate": { config, node, walker in config.aggregate.read(node, path: "aggregate", walker: &walker) },
         "receivers": { _, node, walker in walker.unsupported(node, path: "receivers") },
+        "route": { _, node, walker in walker.unsupported(node, path: "route") },
+        "inhibit_rules": { _, node, walker in walker.unsupported(node, path: "inhibit_rules") },
+        "incidents": { _, node, walker in walker.unsupported(node, path: "incidents") },
+        "scrape": { _, node, walker in walker.unsupported(node, path: "scrape") },
         "dashboards": { _, node, walker in walker.unsupported(node, path: "dashboards") },
     ]
 

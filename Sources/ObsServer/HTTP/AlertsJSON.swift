@@ -21,12 +21,19 @@ public enum AlertsJSON {
     }
 
     public static func alerts(_ alerts: [Alert]) -> JSONWriter {
-        var json = JSONWriter(capacity: 256 + alerts.count * 256)
+        success("alerts", capacity: 256 + alerts.count * 256) { json in
+                for alert in alerts { write(alert, into: &json) }
+        }
+    }
+
+    /// `{"status":"success","data":{"KEY":[…]}}` with `items` writing the array's elements.
+    private static func success(_ key: String, capacity: Int, _ items: (inout JSONWriter) -> Void) -> JSONWriter {
+        var json = JSONWriter(capacity: capacity)
         json.beginObject()
         json.key("status"); json.string("success")
         json.key("data"); json.beginObject()
-        json.key("alerts"); json.beginArray()
-        for alert in alerts { write(alert, into: &json) }
+        json.key(key); json.beginArray()
+        items(&json)
         json.endArray()
         json.endObject()
         json.endObject()
@@ -36,29 +43,22 @@ public enum AlertsJSON {
     /// `{"alertname","labels","fingerprint","state","time","value"}` oldest first; `value` a
     /// number (null when the series had none).
     public static func history(_ transitions: [AlertTransition]) -> JSONWriter {
-        var json = JSONWriter(capacity: 256 + transitions.count * 256)
-        json.beginObject()
-        json.key("status"); json.string("success")
-        json.key("data"); json.beginObject()
-        json.key("transitions"); json.beginArray()
-        for transition in transitions {
-            json.beginObject()
-            json.key("alertname"); json.string(transition.alertname)
-            json.key("group"); json.string(transition.group)
-            json.key("labels"); labels(transition.labels, into: &json)
-            json.key("annotations"); labels(transition.annotations, into: &json)
-            json.key("fingerprint"); json.string(transition.fingerprint)
-            json.key("state"); json.string(transition.state.rawValue)
-            json.key("time"); json.string(transition.time.rfc3339)
-            json.key("activeAt"); json.string(transition.activeAt.rfc3339)
-            json.key("value")
-            if let value = transition.value { json.double(value) } else { json.null() }
-            json.endObject()
+        success("transitions", capacity: 256 + transitions.count * 256) { json in
+            for transition in transitions {
+                json.beginObject()
+                json.key("alertname"); json.string(transition.alertname)
+                json.key("group"); json.string(transition.group)
+                json.key("labels"); labels(transition.labels, into: &json)
+                json.key("annotations"); labels(transition.annotations, into: &json)
+                json.key("fingerprint"); json.string(transition.fingerprint)
+                json.key("state"); json.string(transition.state.rawValue)
+                json.key("time"); json.string(transition.time.rfc3339)
+                json.key("activeAt"); json.string(transition.activeAt.rfc3339)
+                json.key("value")
+                if let value = transition.value { json.double(value) } else { json.null() }
+                json.endObject()
+            }
         }
-        json.endArray()
-        json.endObject()
-        json.endObject()
-        return json
     }
 
     /// One group of `/api/v1/rules`, with each rule's alerts and health.
@@ -72,49 +72,42 @@ public enum AlertsJSON {
     static let zeroTime = "0001-01-01T00:00:00Z"
 
     static func rules(_ groups: [GroupView]) -> JSONWriter {
-        var json = JSONWriter(capacity: 1024)
-        json.beginObject()
-        json.key("status"); json.string("success")
-        json.key("data"); json.beginObject()
-        json.key("groups"); json.beginArray()
-        for view in groups {
-            json.beginObject()
-            json.key("name"); json.string(view.group.name)
-            json.key("file"); json.string(view.group.file)
-            json.key("interval"); json.double(seconds(view.group.interval))
-            json.key("queryOffset"); json.double(seconds(view.group.queryOffset))
-            json.key("limit"); json.int(0)
-            json.key("rules"); json.beginArray()
-            for (rule, status, alerts) in view.rules {
+        success("groups", capacity: 1024) { json in
+            for view in groups {
                 json.beginObject()
-                json.key("type"); json.string("alerting")
-                json.key("name"); json.string(rule.name)
-                json.key("query"); json.string(rule.query)
-                json.key("duration"); json.double(seconds(rule.holdDuration))
-                json.key("keepFiringFor"); json.double(seconds(rule.keepFiringFor))
-                json.key("labels"); labels(Dictionary(rule.labels.map { ($0.name, $0.template.source) }, uniquingKeysWith: { $1 }), into: &json)
-                json.key("annotations")
-                labels(Dictionary(rule.annotations.map { ($0.name, $0.template.source) }, uniquingKeysWith: { $1 }), into: &json)
-                let state = alerts.contains { $0.state == .firing } ? "firing" : alerts.isEmpty ? "inactive" : "pending"
-                json.key("state"); json.string(state)
-                json.key("alerts"); json.beginArray()
-                for alert in alerts { write(alert, into: &json) }
+                json.key("name"); json.string(view.group.name)
+                json.key("file"); json.string(view.group.file)
+                json.key("interval"); json.double(seconds(view.group.interval))
+                json.key("queryOffset"); json.double(seconds(view.group.queryOffset))
+                json.key("limit"); json.int(0)
+                json.key("rules"); json.beginArray()
+                for (rule, status, alerts) in view.rules {
+                    json.beginObject()
+                    json.key("type"); json.string("alerting")
+                    json.key("name"); json.string(rule.name)
+                    json.key("query"); json.string(rule.query)
+                    json.key("duration"); json.double(seconds(rule.holdDuration))
+                    json.key("keepFiringFor"); json.double(seconds(rule.keepFiringFor))
+                    json.key("labels"); labels(Dictionary(rule.labels.map { ($0.name, $0.template.source) }, uniquingKeysWith: { $1 }), into: &json)
+                    json.key("annotations")
+                    labels(Dictionary(rule.annotations.map { ($0.name, $0.template.source) }, uniquingKeysWith: { $1 }), into: &json)
+                    let state = alerts.contains { $0.state == .firing } ? "firing" : alerts.isEmpty ? "inactive" : "pending"
+                    json.key("state"); json.string(state)
+                    json.key("alerts"); json.beginArray()
+                    for alert in alerts { write(alert, into: &json) }
+                    json.endArray()
+                    json.key("health"); json.string(status.health.rawValue)
+                    json.key("lastError"); json.string(status.lastError ?? "")
+                    json.key("evaluationTime"); json.double(status.evaluationSeconds)
+                    json.key("lastEvaluation"); json.string(status.lastEvaluation?.rfc3339 ?? zeroTime)
+                    json.endObject()
+                }
                 json.endArray()
-                json.key("health"); json.string(status.health.rawValue)
-                json.key("lastError"); json.string(status.lastError ?? "")
-                json.key("evaluationTime"); json.double(status.evaluationSeconds)
-                json.key("lastEvaluation"); json.string(status.lastEvaluation?.rfc3339 ?? zeroTime)
+                json.key("evaluationTime"); json.double(view.status.evaluationSeconds)
+                json.key("lastEvaluation"); json.string(view.status.lastEvaluation?.rfc3339 ?? zeroTime)
                 json.endObject()
             }
-            json.endArray()
-            json.key("evaluationTime"); json.double(view.status.evaluationSeconds)
-            json.key("lastEvaluation"); json.string(view.status.lastEvaluation?.rfc3339 ?? zeroTime)
-            json.endObject()
         }
-        json.endArray()
-        json.endObject()
-        json.endObject()
-        return json
     }
 
     private static func labels(_ labels: [String: String], into json: inout JSONWriter) {
