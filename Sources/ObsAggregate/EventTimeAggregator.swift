@@ -81,6 +81,18 @@ public final class EventTimeAggregator: Sendable {
         /// The highest record ids observed.
         var observedLogID: Int64
         var observedSpanID: Int64
+        /// Moves whenever cells leave memory or come back (flushes): with the cell count, it
+        /// tells whether the set of series in memory can have changed (cells are only ever
+        /// added elsewhere, which changes the count).
+        var removals: Int64 = 0
+        var seriesInMemory: SeriesInMemory?
+    }
+
+    /// The series that have cells in memory or in flight, by kind, as of a state.
+    struct SeriesInMemory {
+        var removals: Int64
+        var cellCount: Int
+        var byKind: [RollupSeriesKey.Kind: Set<RollupSeriesKey>]
     }
 
     public let configuration: Configuration
@@ -220,6 +232,7 @@ public final class EventTimeAggregator: Sendable {
             }
             guard !cells.isEmpty || everything else { return nil }
             for cell in cells { state.cells.removeValue(forKey: CellKey(bucketStart: cell.bucketStart, series: cell.series)) }
+            state.removals += 1
             let generation = state.committedGeneration + 1
             state.inFlight = InFlight(generation: generation, cells: cells)
             let watermark = RollupWatermark(
@@ -263,6 +276,7 @@ public final class EventTimeAggregator: Sendable {
     public func finishFlush(_ flush: PendingFlush, committed: Bool) {
         state.withLock { state in
             state.inFlight = nil
+            state.removals += 1
             if committed {
                 state.committedGeneration = flush.generation
                 state.allLogID = max(state.allLogID, flush.watermark.allLogID)
@@ -282,12 +296,27 @@ public final class EventTimeAggregator: Sendable {
         public var committedGeneration: Int64
     }
 
-    /// Unflushed buckets of `series` starting in [from, through].
+    /// Unflushed buckets of `series` starting in [from, through]. A rule's window covers a
+    /// few dozen buckets of a few series: those are looked up directly rather than by walking
+    /// every cell while ingest waits for the lock.
     public func snapshot(series: Set<RollupSeriesKey>, from: Int64, through: Int64) -> UnflushedSnapshot {
         state.withLock { state in
             var open: [UnflushedCell] = []
-            for (key, cell) in state.cells where key.bucketStart >= from && key.bucketStart <= through && series.contains(key.series) {
-                open.append(UnflushedCell(series: key.series, bucketStart: key.bucketStart, cell: cell))
+            let first = from.roundedUp(toMultipleOf: Self.bucketSeconds)
+            let buckets = through >= first ? (through - first) / Self.bucketSeconds + 1 : 0
+            let lookups = buckets.multipliedReportingOverflow(by: Int64(series.count))
+            if !lookups.overflow && lookups.partialValue < Int64(state.cells.count) {
+                for key in series {
+                    for start in stride(from: first, through: through, by: Int(Self.bucketSeconds)) {
+                        if let cell = state.cells[CellKey(bucketStart: start, series: key)] {
+                            open.append(UnflushedCell(series: key, bucketStart: start, cell: cell))
+                        }
+                    }
+                }
+            } else {
+                for (key, cell) in state.cells where key.bucketStart >= from && key.bucketStart <= through && series.contains(key.series) {
+                    open.append(UnflushedCell(series: key.series, bucketStart: key.bucketStart, cell: cell))
+                }
             }
             let inFlight = state.inFlight.map { flight in
                 (flight.generation, flight.cells.filter { $0.bucketStart >= from && $0.bucketStart <= through && series.contains($0.series) })
@@ -297,12 +326,17 @@ public final class EventTimeAggregator: Sendable {
     }
 
     /// Series of a kind that have unflushed buckets (new series may not be stored yet).
+    /// Every rule evaluation asks; the answer is kept until a cell is added or removed.
     public func unflushedSeries(kind: RollupSeriesKey.Kind) -> Set<RollupSeriesKey> {
         state.withLock { state in
-            var keys = Set<RollupSeriesKey>()
-            for key in state.cells.keys where key.series.kind == kind { keys.insert(key.series) }
-            for cell in state.inFlight?.cells ?? [] where cell.series.kind == kind { keys.insert(cell.series) }
-            return keys
+            if let known = state.seriesInMemory, known.removals == state.removals, known.cellCount == state.cells.count {
+                return known.byKind[kind] ?? []
+            }
+            var byKind: [RollupSeriesKey.Kind: Set<RollupSeriesKey>] = [:]
+            for key in state.cells.keys { byKind[key.series.kind, default: []].insert(key.series) }
+            for cell in state.inFlight?.cells ?? [] { byKind[cell.series.kind, default: []].insert(cell.series) }
+            state.seriesInMemory = SeriesInMemory(removals: state.removals, cellCount: state.cells.count, byKind: byKind)
+            return byKind[kind] ?? []
         }
     }
 

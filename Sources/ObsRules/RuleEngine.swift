@@ -13,6 +13,8 @@ import Synchronization
 /// fails, the rule keeps its previous state and reports the failure as its health.
 public actor RuleEngine {
     public private(set) var rules: RuleSet
+    /// The keys of `rules`, kept beside them: checked after every rule's evaluation.
+    private var ruleKeys: Set<RuleKey>
     private var alerts: [RuleKey: [String: Alert]] = [:]
     private var statuses: [RuleKey: RuleStatus] = [:]
     private var groupStatuses: [String: GroupStatus] = [:]
@@ -34,6 +36,7 @@ public actor RuleEngine {
                 clock: any ObsClock, externalURL: String, ruleTimeout: Duration? = nil, observer: RuleEngineObserver = .init(),
                 logger: Logger) {
         self.rules = rules
+        ruleKeys = rules.ruleKeys
         self.conditions = conditions
         self.store = store
         self.sinks = sinks
@@ -49,7 +52,7 @@ public actor RuleEngine {
     /// keeps firing without a new transition, a pending one keeps its `activeAt`).
     public func restore(at time: Timestamp) async throws(StorageError) {
         let stored = try await store.activeAlerts()
-        let known = rules.ruleKeys
+        let known = ruleKeys
         var orphans = AlertStateChange()
         for alert in stored {
             let key = RuleKey(group: alert.group, name: alert.alertname)
@@ -85,6 +88,7 @@ public actor RuleEngine {
                          metadata: ["error": "\(error)"])
         }
         rules = new
+        ruleKeys = kept
         alerts = alerts.filter { kept.contains($0.key) }
         statuses = statuses.filter { kept.contains($0.key) }
         let groups = Set(new.groups.map(\.name))
@@ -104,7 +108,7 @@ public actor RuleEngine {
             let outcome = await evaluate(rule, at: time, timeout: ruleTimeout ?? group.interval)
             let seconds = Self.seconds(clock.now - started)
             // A reload while the query ran may have removed the rule.
-            guard rules.ruleKeys.contains(rule.key) else { continue }
+            guard ruleKeys.contains(rule.key) else { continue }
             var status = RuleStatus()
             status.lastEvaluation = time
             status.evaluationSeconds = seconds

@@ -219,4 +219,36 @@ struct EventTimeAggregatorTests {
         #expect(aggregator.counters.outOfRangeRecords.load(ordering: .relaxed) == 2)
         #expect(aggregator.counters.observations.load(ordering: .relaxed) == 1)
     }
+
+    @Test("a query's snapshot finds the same cells by lookup (few series, short range) as by walking every cell; the series in memory follow new series and flushes")
+    func snapshotsAndSeriesInMemory() async throws {
+        let fixture = try AggregationFixture()
+        defer { fixture.close() }
+        let aggregator = EventTimeAggregator()
+        var logs: [LogRecord] = []
+        for bucket in 0..<6 {
+            for route in 0..<20 { logs.append(request(Int64(1000 + bucket * 10), route: "/r\(route)")) }
+        }
+        aggregator.observe(logs: logs, spans: [], now: at(1060))
+        let one = RollupSeriesKey.requests(service: "checkout", route: "/r3", method: "POST")
+        let all = Set((0..<20).map { RollupSeriesKey.requests(service: "checkout", route: "/r\($0)", method: "POST") })
+
+        let short = aggregator.snapshot(series: [one], from: 1005, through: 1039)
+        #expect(short.open.map(\.bucketStart).sorted() == [1010, 1020, 1030])
+        #expect(short.open.allSatisfy { $0.series == one && $0.cell.count == 1 })
+        let wide = aggregator.snapshot(series: all, from: 0, through: 100_000)
+        #expect(wide.open.count == 120)
+        #expect(wide.open.filter { $0.series == one }.map(\.bucketStart).sorted() == [1000, 1010, 1020, 1030, 1040, 1050])
+
+        #expect(aggregator.unflushedSeries(kind: .requests) == all)
+        #expect(aggregator.unflushedSeries(kind: .serviceRequests) == [.serviceRequests(service: "checkout")])
+        aggregator.observe(logs: [request(1055, route: "/new")], spans: [], now: at(1060))
+        #expect(aggregator.unflushedSeries(kind: .requests).count == 21)
+        // Buckets that end by 1030 close at 1060 (grace 30 s): the series stay in memory.
+        try await fixture.flush(aggregator, at: 1060)
+        #expect(aggregator.unflushedSeries(kind: .requests).count == 21)
+        #expect(aggregator.snapshot(series: [one], from: 1000, through: 1059).open.map(\.bucketStart).sorted() == [1030, 1040, 1050])
+        try await fixture.flush(aggregator, at: 2000, everything: true)
+        #expect(aggregator.unflushedSeries(kind: .requests).isEmpty)
+    }
 }
