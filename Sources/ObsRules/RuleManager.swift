@@ -70,7 +70,11 @@ public final class RuleManager: Service {
                 return
             }
             guard !Task.isCancelled else { return }
-            await engine.evaluate(group: group.name, at: Timestamp(nanoseconds: next).adding(nanoseconds: -group.queryOffset.totalNanoseconds))
+            // A reload or shutdown cancels this loop, not the evaluation under way: its rules
+            // finish and store their transitions (a cancelled task's SQLite write would not).
+            let engine = self.engine
+            let time = Timestamp(nanoseconds: next).adding(nanoseconds: -group.queryOffset.totalNanoseconds)
+            await Task { await engine.evaluate(group: group.name, at: time) }.value
             next = max(next + interval, clock.now().nanoseconds.roundedDown(toMultipleOf: interval))
         }
     }

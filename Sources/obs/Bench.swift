@@ -5,7 +5,7 @@ import ObsCLI
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: [Ingest.self, Spans.self, Query.self]
+        subcommands: [Ingest.self, Spans.self, Query.self, Rules.self]
     )
 
     /// Runs a benchmark with progress on a terminal's stderr (quiet when piped) and prints
@@ -131,6 +131,91 @@ extension Bench {
             options.keepData = keepData
             try await Bench.report { progress throws(CLIError) in
                 try await QueryBenchmark(options: options, progress: progress).run()
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct Rules: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Alerting: 500 rules every 10 s under a 50,000 lines/s load, the ingest slowdown they cause, detection latency, and a day's backtest.",
+            discussion: """
+                1. a daemon with --rule-count generated rules under a paced load of --rate lines/s for --seconds, its rule groups' \
+                evaluation times read from /api/v1/rules; 2. unpaced ingest against daemons with those rules and with none, alternating; \
+                3. on the daemon of 1, still loaded, one more group (POST /-/reload) and --trials slow requests until their alert fires; \
+                4. obs rules test of 50 rules over the day of rollups obs bench query builds (or --db PATH).
+                """
+        )
+
+        @Option(help: "Seconds of paced load while the rules are watched (part 1).")
+        var seconds: Double = 60
+
+        @Option(help: "Paced load, request-log lines per second (parts 1 and 3).")
+        var rate: Int = 50_000
+
+        @Option(help: "HTTP connections of the paced load.")
+        var connections: Int = 8
+
+        @Option(help: "NDJSON lines per HTTP request.")
+        var batchLines: Int = 1000
+
+        @Option(help: "Rules in the 15 service groups.")
+        var ruleCount: Int = 500
+
+        @Option(help: "Seconds of each of the 4 unpaced throughput runs (part 2).")
+        var throughputSeconds: Double = 60
+
+        @Option(help: "Detection trials (part 3; 0 skips them).")
+        var trials: Int = 20
+
+        @Option(help: "Requests in the backtest's day of rollups (part 4).")
+        var observations: Int = 10_000_000
+
+        @Option(help: "Services in the backtest's data.")
+        var services: Int = 15
+
+        @Option(help: "Routes per service in the backtest's data.")
+        var routes: Int = 200
+
+        @Option(help: "Hours of backtest data, ending now.")
+        var hours: Int = 24
+
+        @Option(help: "Backtest this existing obs.db (from obs bench query --keep-data) instead of building a day.")
+        var db: String?
+
+        @Option(help: "Rows inserted for the SQLite yardstick.")
+        var yardstickRows: Int = 300_000
+
+        @Flag(help: "Skip parts 1–3 (the daemons under load).")
+        var skipLoad = false
+
+        @Flag(help: "Skip part 4 (the backtest).")
+        var skipBacktest = false
+
+        @Flag(help: "Keep the work directory (rules, the daemon's data of parts 1 and 3, the backtest's obs.db) and print where it is.")
+        var keepData = false
+
+        func run() async throws {
+            var options = RulesBenchmark.Options()
+            options.seconds = seconds
+            options.linesPerSecond = rate
+            options.pacedConnections = connections
+            options.linesPerBatch = batchLines
+            options.ruleCount = ruleCount
+            options.throughputSeconds = throughputSeconds
+            options.trials = trials
+            options.observations = observations
+            options.services = services
+            options.routes = routes
+            options.hours = hours
+            options.existingDatabase = db
+            options.yardstickRows = yardstickRows
+            options.skipLoad = skipLoad
+            options.skipBacktest = skipBacktest
+            options.keepData = keepData
+            try await Bench.report { progress throws(CLIError) in
+                try await RulesBenchmark(options: options, progress: progress).run()
             }
         }
     }

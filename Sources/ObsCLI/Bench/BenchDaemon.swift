@@ -9,10 +9,14 @@ final class BenchDaemon: @unchecked Sendable {
     let udpPort: Int
     let dataDir: String
 
-    init(dataDir: String, extraArguments: [String] = []) throws(CLIError) {
+    /// `rules`: the daemon's `--rules` directory. Without it the daemon would load `./rules` of
+    /// whatever directory the benchmark runs in (the repository's ships the shop's rules), so
+    /// give every daemon one: `emptyRulesDirectory(in:)` when rules are not what is measured.
+    init(dataDir: String, rules: String, extraArguments: [String] = []) throws(CLIError) {
         self.dataDir = dataDir
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"] + extraArguments
+        process.arguments = ["serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0", "--rules", rules]
+            + extraArguments
         let logPath = dataDir + ".log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw CLIError("cannot write \(logPath)") }
@@ -37,6 +41,17 @@ final class BenchDaemon: @unchecked Sendable {
         }
         httpPort = ports.0
         udpPort = ports.1
+    }
+
+    /// A rules directory with no rule files in `workDirectory`, for a daemon that should evaluate nothing.
+    static func emptyRulesDirectory(in workDirectory: String) throws(CLIError) -> String {
+        let path = workDirectory + "/no-rules"
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create \(path): \(error)")
+        }
+        return path
     }
 
     /// Peak resident set size so far (VmHWM), in bytes.

@@ -52,7 +52,8 @@ public struct IngestBenchmark: Sendable {
             FileManager.default.createFile(atPath: configPath, contents: Data("aggregate: {enabled: false}\n".utf8))
             daemonArguments = ["--config", configPath]
         }
-        let daemon = try BenchDaemon(dataDir: workDirectory + "/data", extraArguments: daemonArguments)
+        let daemon = try BenchDaemon(dataDir: workDirectory + "/data", rules: BenchDaemon.emptyRulesDirectory(in: workDirectory),
+                                     extraArguments: daemonArguments)
         let base = "http://127.0.0.1:\(daemon.httpPort)"
 
         progress("HTTP: \(options.connections) connections for \(Int(options.httpSeconds)) s…")

@@ -44,10 +44,8 @@ public struct QueryBenchmark: Sendable {
         let directory = try BenchDirectory.fresh("obs-bench-query")
         defer { if !options.keepData { try? FileManager.default.removeItem(atPath: directory) } }
 
-        let services = (0..<options.services).map { $0 < Self.serviceNames.count ? Self.serviceNames[$0] : "service-\($0)" }
-        let routes = (0..<options.routes).map { "/api/v1/resource-\($0)/{id}" }
-        let end = Timestamp.now().nanoseconds / 1_000_000_000 / 60 * 60
-        let start = end - Int64(options.hours) * 3600
+        let day = dayLayout()
+        let (services, routes, start) = (day.services, day.routes, day.start)
         var generator = LoadGenerator(seed: 42, routes: options.routes)
 
         progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
@@ -72,48 +70,15 @@ public struct QueryBenchmark: Sendable {
         }
         defer { try? database.close() }
         let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
-        let aggregator = EventTimeAggregator()
-        let clock = BenchClock(now: Timestamp(nanoseconds: start * 1_000_000_000))
-        let flusher = RollupFlusher(aggregator: aggregator, writer: store, logger: .init(label: "bench"), clock: clock)
-
-        // Exact latencies of one service, to check the merged answer against.
-        var checkoutLatencies: [Double] = []
-        checkoutLatencies.reserveCapacity(options.observations / max(1, options.services) + 1000)
-        progress("aggregating \(options.observations) requests over \(options.hours) h…")
-        let span = Double(end - start) * 1e9
-        let batchSize = 10_000
-        var batch: [LogRecord] = []
-        batch.reserveCapacity(batchSize)
-        var lastFlush = start
-        let aggregationStarted = DispatchTime.now().uptimeNanoseconds
-        var flushSeconds = 0.0
-        for index in 0..<options.observations {
-            let time = Timestamp(nanoseconds: start * 1_000_000_000 + Int64(Double(index) / Double(options.observations) * span))
-            let record = generator.record(at: time, services: services, routes: routes)
-            if record.service == services[0], let duration = record.durationMs { checkoutLatencies.append(duration) }
-            batch.append(record)
-            if batch.count == batchSize || index == options.observations - 1 {
-                aggregator.observe(logs: batch, spans: [], now: time)
-                clock.set(time)
-                batch.removeAll(keepingCapacity: true)
-                let seconds = time.nanoseconds / 1_000_000_000
-                if seconds - lastFlush >= 10 {
-                    let flushStarted = DispatchTime.now().uptimeNanoseconds
-                    do { try await flusher.flush() } catch { throw CLIError("\(error)") }
-                    flushSeconds += Double(DispatchTime.now().uptimeNanoseconds - flushStarted) / 1e9
-                    lastFlush = seconds
-                }
-                if index % 1_000_000 < batchSize { progress("  \(index / 1_000_000) M requests aggregated") }
-            }
-        }
-        do { try await flusher.flush(everything: true) } catch { throw CLIError("\(error)") }
-        let aggregationSeconds = Double(DispatchTime.now().uptimeNanoseconds - aggregationStarted) / 1e9
+        let built = try await aggregateDay(day, generator: &generator, into: store)
+        var checkoutLatencies = built.checkoutLatencies
+        let (aggregationSeconds, flushSeconds) = (built.aggregationSeconds, built.flushSeconds)
 
         let footprint: (rows: Int, bytes: Int)
         do { footprint = try await database.rollupFootprint() } catch { throw CLIError("\(error)") }
 
         progress("timing queries (\(options.repetitions) runs each)…")
-        let (lines, answers) = try await timeQuestions(store: store, end: end)
+        let (lines, answers) = try await timeQuestions(store: store, end: day.end)
 
         checkoutLatencies.sort()
         let exact = checkoutLatencies.isEmpty ? 0 : checkoutLatencies[Int(0.95 * Double(checkoutLatencies.count - 1))]
@@ -182,5 +147,74 @@ extension QueryBenchmark {
             peak RSS: \(ProcessMemory.peakResidentBytes() / 1_048_576) MiB
 
             """
+    }
+}
+
+extension QueryBenchmark {
+    /// The day `obs bench query` builds: `services` × `routes` names and `hours` ending at the
+    /// last whole minute, in Unix seconds.
+    struct DayLayout: Sendable {
+        var services: [String]
+        var routes: [String]
+        var start: Int64
+        var end: Int64
+    }
+
+    struct BuiltDay: Sendable {
+        var aggregationSeconds: Double
+        var flushSeconds: Double
+        /// The exact latencies of the first service, to check merged percentiles against.
+        var checkoutLatencies: [Double]
+    }
+
+    func dayLayout() -> DayLayout {
+        let services = (0..<options.services).map { $0 < Self.serviceNames.count ? Self.serviceNames[$0] : "service-\($0)" }
+        let routes = (0..<options.routes).map { "/api/v1/resource-\($0)/{id}" }
+        let end = Timestamp.now().nanoseconds / 1_000_000_000 / 60 * 60
+        return DayLayout(services: services, routes: routes, start: end - Int64(options.hours) * 3600, end: end)
+    }
+
+    /// Aggregates `observations` requests of `generator` spread evenly over the day into
+    /// `store`, through the `EventTimeAggregator` and the `RollupFlusher` on a simulated clock,
+    /// flushing every 10 s of simulated time as the daemon does, and everything at the end.
+    func aggregateDay(_ day: DayLayout, generator: inout LoadGenerator, into store: SQLiteRollupStore) async throws(CLIError) -> BuiltDay {
+        let (services, routes, start, end) = (day.services, day.routes, day.start, day.end)
+        let aggregator = EventTimeAggregator()
+        let clock = BenchClock(now: Timestamp(nanoseconds: start * 1_000_000_000))
+        let flusher = RollupFlusher(aggregator: aggregator, writer: store, logger: .init(label: "bench"), clock: clock)
+
+        // Exact latencies of one service, to check the merged answer against.
+        var checkoutLatencies: [Double] = []
+        checkoutLatencies.reserveCapacity(options.observations / max(1, options.services) + 1000)
+        progress("aggregating \(options.observations) requests over \(options.hours) h…")
+        let span = Double(end - start) * 1e9
+        let batchSize = 10_000
+        var batch: [LogRecord] = []
+        batch.reserveCapacity(batchSize)
+        var lastFlush = start
+        let aggregationStarted = DispatchTime.now().uptimeNanoseconds
+        var flushSeconds = 0.0
+        for index in 0..<options.observations {
+            let time = Timestamp(nanoseconds: start * 1_000_000_000 + Int64(Double(index) / Double(options.observations) * span))
+            let record = generator.record(at: time, services: services, routes: routes)
+            if record.service == services[0], let duration = record.durationMs { checkoutLatencies.append(duration) }
+            batch.append(record)
+            if batch.count == batchSize || index == options.observations - 1 {
+                aggregator.observe(logs: batch, spans: [], now: time)
+                clock.set(time)
+                batch.removeAll(keepingCapacity: true)
+                let seconds = time.nanoseconds / 1_000_000_000
+                if seconds - lastFlush >= 10 {
+                    let flushStarted = DispatchTime.now().uptimeNanoseconds
+                    do { try await flusher.flush() } catch { throw CLIError("\(error)") }
+                    flushSeconds += Double(DispatchTime.now().uptimeNanoseconds - flushStarted) / 1e9
+                    lastFlush = seconds
+                }
+                if index % 1_000_000 < batchSize { progress("  \(index / 1_000_000) M requests aggregated") }
+            }
+        }
+        do { try await flusher.flush(everything: true) } catch { throw CLIError("\(error)") }
+        let aggregationSeconds = Double(DispatchTime.now().uptimeNanoseconds - aggregationStarted) / 1e9
+        return BuiltDay(aggregationSeconds: aggregationSeconds, flushSeconds: flushSeconds, checkoutLatencies: checkoutLatencies)
     }
 }

@@ -48,7 +48,7 @@ public struct SpanBenchmark: Sendable {
         }
 
         progress("starting obs serve…")
-        let daemon = try BenchDaemon(dataDir: workDirectory + "/data")
+        let daemon = try BenchDaemon(dataDir: workDirectory + "/data", rules: BenchDaemon.emptyRulesDirectory(in: workDirectory))
         var phases: [Phase] = []
         for encoding in ["protobuf", "json"] {
             progress("\(encoding): \(options.connections) connections for \(Int(options.secondsPerEncoding)) s…")
