@@ -1,5 +1,7 @@
+import Foundation
 import ObsCore
 import ObsQuery
+import Synchronization
 
 /// `obs rules test`: runs stored history through the rules in event time — each group at its
 /// interval boundaries in [since, until), at t − query_offset, through the same condition
@@ -24,43 +26,65 @@ public struct RuleBacktest: Sendable {
     }
 
     /// `rule` limits the run to the rules of that alert name. `progress` gets the fraction done.
+    /// Rules are independent: they run side by side, one per core.
     public func run(since: Timestamp, until: Timestamp, rule name: String? = nil,
-                    progress: @Sendable (Double) -> Void = { _ in }) async -> BacktestReport {
-        let selected = rules.groups.flatMap { group in
-            group.rules.filter { name == nil || $0.name == name }.map { (group: group, rule: $0) }
+                    progress: @escaping @Sendable (Double) -> Void = { _ in }) async -> BacktestReport {
+        let plans = rules.groups.flatMap { group in
+            group.rules.filter { name == nil || $0.name == name }.map { (group: group, rule: $0, instants: Self.instants(of: group, since: since, until: until)) }
         }
-        let plans = selected.map { ($0.group, $0.rule, Self.instants(of: $0.group, since: since, until: until)) }
-        let totalChunks = max(1, plans.reduce(0) { $0 + ($1.2.count + chunkSize - 1) / chunkSize })
-        var doneChunks = 0
-        var episodes: [AlertEpisode] = []
-        var summary: [BacktestRuleSummary] = []
-        for (group, rule, instants) in plans {
-            var run = RuleRun(rule: rule, group: group, machine: AlertStateMachine(rule: rule, externalURL: externalURL))
-            var start = 0
-            while start < instants.count {
-                let chunk = Array(instants[start..<min(start + chunkSize, instants.count)])
-                start += chunk.count
-                do {
-                    let condition = try await source.condition(of: rule, at: chunk)
-                    run.apply(condition)
-                } catch {
-                    run.summary.failedEvaluations += chunk.count
-                    run.summary.evaluations += chunk.count
-                    run.summary.lastError = error.description
+        let chunkSize = self.chunkSize
+        let totalChunks = max(1, plans.reduce(0) { $0 + ($1.instants.count + chunkSize - 1) / chunkSize })
+        let done = ChunkCounter()
+        let width = max(1, min(plans.count, ProcessInfo.processInfo.activeProcessorCount))
+        var outcomes: [(index: Int, episodes: [AlertEpisode], summary: BacktestRuleSummary)] = []
+        await withTaskGroup(of: (index: Int, episodes: [AlertEpisode], summary: BacktestRuleSummary).self) { tasks in
+            var next = 0
+            func start() {
+                let index = next
+                let plan = plans[index]
+                next += 1
+                tasks.addTask {
+                    let (episodes, summary) = await self.backtest(plan.rule, of: plan.group, at: plan.instants, until: until) {
+                        progress(Double(done.increment()) / Double(totalChunks))
+                    }
+                    return (index, episodes, summary)
                 }
-                doneChunks += 1
-                progress(Double(doneChunks) / Double(totalChunks))
             }
-            let finished = run.finish()
-            var ruleSummary = run.summary
-            ruleSummary.episodes = finished.filter { $0.firingAt != nil }.count
-            ruleSummary.pendingOnly = finished.count - ruleSummary.episodes
-            ruleSummary.firingSeconds = finished.reduce(0) { $0 + $1.firingSeconds(until: until) }
-            summary.append(ruleSummary)
-            episodes += finished
+            while next < width { start() }
+            for await outcome in tasks {
+                outcomes.append(outcome)
+                if next < plans.count { start() }
+            }
         }
+        outcomes.sort { $0.index < $1.index }
+        var episodes = outcomes.flatMap(\.episodes)
         episodes.sort { ($0.startedAt, $0.alertname, AlertFingerprint.of($0.labels)) < ($1.startedAt, $1.alertname, AlertFingerprint.of($1.labels)) }
-        return BacktestReport(since: since, until: until, episodes: episodes, summary: summary)
+        return BacktestReport(since: since, until: until, episodes: episodes, summary: outcomes.map(\.summary))
+    }
+
+    /// One rule through its instants, a chunk per query.
+    private func backtest(_ rule: AlertingRule, of group: RuleGroup, at instants: [Timestamp], until: Timestamp,
+                          chunkDone: @Sendable () -> Void) async -> ([AlertEpisode], BacktestRuleSummary) {
+        var run = RuleRun(rule: rule, group: group, machine: AlertStateMachine(rule: rule, externalURL: externalURL))
+        var start = 0
+        while start < instants.count {
+            let chunk = Array(instants[start..<min(start + chunkSize, instants.count)])
+            start += chunk.count
+            do {
+                run.apply(try await source.condition(of: rule, at: chunk))
+            } catch {
+                run.summary.failedEvaluations += chunk.count
+                run.summary.evaluations += chunk.count
+                run.summary.lastError = error.description
+            }
+            chunkDone()
+        }
+        let finished = run.finish()
+        var summary = run.summary
+        summary.episodes = finished.filter { $0.firingAt != nil }.count
+        summary.pendingOnly = finished.count - summary.episodes
+        summary.firingSeconds = finished.reduce(0) { $0 + $1.firingSeconds(until: until) }
+        return (finished, summary)
     }
 
     /// Evaluation times of a group in [since, until): its interval boundaries, minus its offset.
@@ -74,6 +98,13 @@ public struct RuleBacktest: Sendable {
         }
         return times
     }
+}
+
+/// Chunks done across the rules running side by side, for the progress report.
+private final class ChunkCounter: Sendable {
+    private let done = Atomic<Int>(0)
+
+    func increment() -> Int { done.add(1, ordering: .relaxed).newValue }
 }
 
 /// One rule's alerts and episodes through a backtest.
