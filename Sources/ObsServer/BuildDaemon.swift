@@ -62,7 +62,7 @@ private func assemble(
     let maintenance = MaintenanceService(
         database: database,
         configuration: .init(
-            logRetention: config.retention.logs, spanRetention: config.retention.spans,
+            logRetention: config.retention.logs, spanRetention: config.retention.spans, alertHistoryRetention: config.retention.alertHistory,
             rollupRetention: [10: config.retention.rollups10s, 60: config.retention.rollups1m, 3600: config.retention.rollups1h]
         ),
         logger: logger,

@@ -8,6 +8,7 @@ public final class MaintenanceService: Service {
     public struct Configuration: Sendable {
         public var logRetention: Duration
         public var spanRetention: Duration
+        public var alertHistoryRetention: Duration
         public var indexInterval: Duration
         public var retentionInterval: Duration
         public var indexChunk: Int
@@ -16,11 +17,12 @@ public final class MaintenanceService: Service {
 
         public init(
             logRetention: Duration = .seconds(7 * 86_400), spanRetention: Duration = .seconds(7 * 86_400),
-            rollupRetention: [Int64: Duration] = [:], indexInterval: Duration = .seconds(1),
+            alertHistoryRetention: Duration = .seconds(400 * 86_400), rollupRetention: [Int64: Duration] = [:], indexInterval: Duration = .seconds(1),
             retentionInterval: Duration = .seconds(60), indexChunk: Int = 100_000
         ) {
             self.logRetention = logRetention
             self.spanRetention = spanRetention
+            self.alertHistoryRetention = alertHistoryRetention
             self.rollupRetention = rollupRetention
             self.indexInterval = indexInterval
             self.retentionInterval = retentionInterval
@@ -75,15 +77,18 @@ public final class MaintenanceService: Service {
                 let spanCutoff = now.adding(nanoseconds: -configuration.spanRetention.totalNanoseconds)
                 let logs = try await database.deleteLogs(olderThan: logCutoff)
                 let spans = try await database.deleteSpans(olderThan: spanCutoff)
+                let transitions = try await database.deleteAlertTransitions(
+                    olderThan: now.adding(nanoseconds: -configuration.alertHistoryRetention.totalNanoseconds)
+                )
                 var rollups = 0
                 for (resolution, retention) in configuration.rollupRetention.sorted(by: { $0.key < $1.key }) {
                     let cutoff = (now.nanoseconds - retention.totalNanoseconds) / 1_000_000_000
                     rollups += try await database.deleteRollups(resolution: resolution, olderThan: cutoff)
                 }
-                if logs + spans + rollups > 0 {
+                if logs + spans + rollups + transitions > 0 {
                     logger.info("Deleted records past retention.", metadata: [
                         "retention.logs_deleted": "\(logs)", "retention.spans_deleted": "\(spans)",
-                        "retention.rollups_deleted": "\(rollups)",
+                        "retention.rollups_deleted": "\(rollups)", "retention.alert_transitions_deleted": "\(transitions)",
                     ])
                 }
             } catch {

@@ -109,6 +109,27 @@ extension ObsDatabase {
         }
     }
 
+    /// Deletes alert-history transitions older than the cutoff, in chunks (one transaction
+    /// each, so ingest interleaves); the current state of active alerts is never deleted.
+    public func deleteAlertTransitions(olderThan cutoff: Timestamp, chunk: Int = 5000) async throws(StorageError) -> Int {
+        let writer = try requireWriter("deleting old alert transitions")
+        var total = 0
+        do {
+            while true {
+                let deleted = try await writer.write { db in
+                    try db.execute(sql: """
+                        DELETE FROM alert_transitions WHERE id IN (SELECT id FROM alert_transitions WHERE time_ns < ? ORDER BY time_ns LIMIT ?)
+                        """, arguments: [cutoff.nanoseconds, chunk])
+                    return db.changesCount
+                }
+                total += deleted
+                if deleted < chunk { return total }
+            }
+        } catch {
+            throw storageError("deleting old alert transitions", error)
+        }
+    }
+
     /// Stored rollup rows and their bytes on disk (for benchmarks: rollup size per day).
     public func rollupFootprint() async throws(StorageError) -> (rows: Int, bytes: Int) {
         do {

@@ -166,4 +166,18 @@ struct RuleEngineTests {
         #expect(refused.health == .err && (refused.lastError ?? "").hasPrefix("the previous evaluation is still running"))
         clock.advance(to: at(86_400))
     }
+
+    @Test("history retention deletes old transitions only; the active alerts' state stays")
+    func historyRetention() async throws {
+        let fixture = try AlertStoreFixture()
+        defer { fixture.remove() }
+        let engine = try Self.engine(fixture)
+        await engine.evaluate(group: Self.group, at: at(0))
+        await engine.evaluate(group: Self.group, at: at(20))
+        #expect(try await fixture.history().count == 4)
+        let deleted = try await fixture.database.deleteAlertTransitions(olderThan: at(10), chunk: 2)
+        #expect(deleted == 3)
+        #expect(try await fixture.history().map { "\($0.alertname) \($0.state) \($0.time)" } == ["Ends resolved \(at(20))"])
+        #expect(Set(try await fixture.store.activeAlerts().map(\.alertname)) == ["Pending", "Kept"])
+    }
 }
