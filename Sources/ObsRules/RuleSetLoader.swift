@@ -43,7 +43,7 @@ public enum RuleSetLoader {
                     let expression: Expression?
                     do {
                         let parsed = try QueryParser.parse(spec.expr)
-                        _ = try await dryRun.condition(parsed, at: [Timestamp(nanoseconds: 1_767_225_600_000_000_000)])
+                        _ = try await dryRun.condition(parsed, at: [Self.dryRunTime])
                         expression = parsed
                     } catch {
                         ruleProblems.append(RuleProblem(location: spec.exprLocation, context: context, message: describe(error)))
@@ -80,6 +80,9 @@ public enum RuleSetLoader {
         }
         return (RuleSet(groups: groups, files: files.map(\.path)), problems)
     }
+
+    /// Any instant will do: the dry run's store is empty (2026-01-01T00:00:00Z).
+    static let dryRunTime = Timestamp(nanoseconds: 1_767_225_600_000_000_000)
 
     private static func template(_ text: String, name: String, kind: String, at location: RuleLocation, context: String,
                                  problems: inout [RuleProblem]) -> AlertTemplate? {

@@ -2,7 +2,7 @@ import ObsCore
 
 /// What one evaluation of a rule changed: alerts that are now active with a new state (or a
 /// new `keep_firing_for` countdown), alerts that stopped being active, and the transitions.
-public struct AlertStateChange: Sendable, Equatable {
+public struct AlertStateChange: Sendable {
     public var upserted: [Alert]
     public var removed: [(group: String, fingerprint: String)]
     public var transitions: [AlertTransition]
@@ -14,11 +14,6 @@ public struct AlertStateChange: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { upserted.isEmpty && removed.isEmpty && transitions.isEmpty }
-
-    public static func == (lhs: AlertStateChange, rhs: AlertStateChange) -> Bool {
-        lhs.upserted == rhs.upserted && lhs.transitions == rhs.transitions
-            && lhs.removed.map { [$0.group, $0.fingerprint] } == rhs.removed.map { [$0.group, $0.fingerprint] }
-    }
 }
 
 /// Which transitions of the alert history to read, oldest first.

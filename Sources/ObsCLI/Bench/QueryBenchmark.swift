@@ -132,17 +132,14 @@ extension QueryBenchmark {
 
     /// `--db PATH`: the same questions over a store that exists already, ending at its last minute.
     func runOnExisting(_ path: String) async throws(CLIError) -> String {
-        let database: ObsDatabase
-        do { database = try ObsDatabase.openReadOnly(at: path) } catch { throw CLIError("\(error)") }
+        let database = try ReadOnlyStore.open(path)
         defer { try? database.close() }
-        let range: (first: Int64, last: Int64)?
-        do { range = try await database.rollupTimeRange() } catch { throw CLIError("\(error)") }
-        guard let range else { throw CLIError("\(path) holds no rollups") }
+        let end = try await ReadOnlyStore.rollupsEnd(database, path: path)
         let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
         progress("timing queries (\(options.repetitions) runs each)…")
-        let (lines, _) = try await timeQuestions(store: store, end: range.last + 60)
+        let (lines, _) = try await timeQuestions(store: store, end: end)
         return """
-            obs bench query --db \(path) (rollups up to \(Timestamp(nanoseconds: (range.last + 60) * 1_000_000_000)))
+            obs bench query --db \(path) (rollups up to \(Timestamp(nanoseconds: end * 1_000_000_000)))
             \(lines.joined(separator: "\n"))
             peak RSS: \(ProcessMemory.peakResidentBytes() / 1_048_576) MiB
 

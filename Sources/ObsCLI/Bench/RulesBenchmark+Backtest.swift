@@ -40,13 +40,9 @@ extension RulesBenchmark {
         let layout = builder.dayLayout()
         if let existing = options.existingDatabase {
             path = existing
-            let database: ObsDatabase
-            do { database = try ObsDatabase.openReadOnly(at: path) } catch { throw CLIError("\(error)") }
+            let database = try ReadOnlyStore.open(path)
             defer { try? database.close() }
-            let range: (first: Int64, last: Int64)?
-            do { range = try await database.rollupTimeRange() } catch { throw CLIError("\(error)") }
-            guard let range else { throw CLIError("\(path) holds no rollups") }
-            until = range.last + 60
+            until = try await ReadOnlyStore.rollupsEnd(database, path: path)
             since = until - Int64(options.hours) * 3600
         } else {
             let directory = workDirectory + "/backtest"
