@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "ObsCore"),
@@ -53,9 +55,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ObsNotify",
+            dependencies: [
+                "ObsCore", "ObsStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "ObsServer",
             dependencies: [
-                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery", "ObsRules",
+                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,7 +84,7 @@ let package = Package(
         .target(
             name: "ObsCLI",
             dependencies: [
-                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsServer",
+                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify", "ObsServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,7 +97,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "ObsTesting", dependencies: ["ObsCore"]),
+        .target(
+            name: "ObsTesting",
+            dependencies: [
+                "ObsCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ObsCoreTests", dependencies: ["ObsCore"]),
         .testTarget(
             name: "ObsIngestTests",
@@ -105,6 +127,10 @@ let package = Package(
                 "ObsRules", "ObsQuery", "ObsAggregate", "ObsStorage", "ObsTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ObsNotifyTests",
+            dependencies: ["ObsNotify", "ObsStorage", "ObsTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "ObsServerTests",

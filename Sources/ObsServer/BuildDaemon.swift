@@ -5,6 +5,7 @@ import NIOCore
 import ObsAggregate
 import ObsCore
 import ObsIngest
+import ObsNotify
 import ObsQuery
 import ObsRules
 import ObsStorage
@@ -13,8 +14,8 @@ import ServiceLifecycle
 /// Builds the daemon: opens and resumes the store, loads the rules (refusing invalid ones
 /// with every problem), restores the alerts, binds UDP, and puts the services in one
 /// ServiceGroup, ingress last, so that shutdown runs in reverse: stop HTTP and UDP, drain the
-/// queue through the writer, finish the rule evaluations, flush the buckets, stop
-/// maintenance; `run()` then closes SQLite.
+/// queue through the writer, finish the rule evaluations, flush the buckets, stop the
+/// notifier, stop maintenance; `run()` then closes SQLite.
 ///
 /// Every "now" and every sleep of the long-running services comes from `clock`. With
 /// `handleSignals` false (in-process tests) no signal is trapped and `services` is stopped
@@ -69,9 +70,11 @@ private func assemble(
         clock: clock
     )
 
+    let notifications = try NotificationServices.make(config: config, environment: environment, database: database, clock: clock,
+                                                      metrics: metrics.notify, logger: logger)
     let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator))
     let rules = try await makeRuleManager(config: config, evaluator: evaluator, database: database, clock: clock,
-                                          metrics: metrics, sinks: sinks, logger: logger)
+                                          metrics: metrics, sinks: notifications.sinks + sinks, logger: logger)
 
     let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
     let udpAddress = udp.boundAddress ?? config.udp
@@ -93,8 +96,10 @@ private func assemble(
     LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
     TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
     QueryController(evaluator: evaluator, clock: clock).register(with: router)
-    RulesController(manager: rules, history: SQLiteAlertStore(database: database), clock: clock).register(with: router)
-    HealthController(metrics: metrics, queue: queue).register(with: router)
+    RulesController(manager: rules, history: SQLiteAlertStore(database: database), clock: clock,
+                    suppression: notifications.suppression).register(with: router)
+    NotificationsController(store: notifications.store, silences: notifications.silences).register(with: router)
+    HealthController(metrics: metrics, queue: queue, beforeScrape: notifications.refreshMetrics).register(with: router)
 
     let boundHTTP = AddressPromise()
     let databasePath = config.databasePath
@@ -109,7 +114,10 @@ private func assemble(
         logger: logger
     )
 
+    // Deliveries stop last but maintenance: the final evaluations' notifications are
+    // composed before they stop, and what is still open resumes after the restart.
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: maintenance)]
+    services += notifications.services.map { .init(service: $0) }
     // The flusher stops after the writer has drained, so its final flush holds every record;
     // the rule evaluations stop before it.
     if let flusher { services.append(.init(service: flusher)) }

@@ -123,6 +123,74 @@ extension ObsDatabase {
                 CREATE INDEX alert_transitions_alertname ON alert_transitions(alertname, time_ns);
                 """)
         }
+        migrator.registerMigration("v5-notifications") { db in
+            // notify_groups / notify_group_alerts: each alert group of each receiver and the
+            //   alerts in it, changed in the transaction of the transition that caused it;
+            // outbox: every composed notification, from its composition to its delivery (or
+            //   death), with the idempotency key it keeps across retries and restarts;
+            // silences: persisted, expired ones kept for the record.
+            try db.execute(sql: """
+                CREATE TABLE notify_groups (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    receiver TEXT NOT NULL,
+                    group_key TEXT NOT NULL,
+                    route_id TEXT NOT NULL,
+                    group_labels TEXT NOT NULL,
+                    created_ns INTEGER NOT NULL,
+                    due_ns INTEGER NOT NULL,
+                    last_flush_ns INTEGER,
+                    notified_firing TEXT NOT NULL DEFAULT '[]',
+                    flushes INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (receiver, group_key)
+                );
+                CREATE INDEX notify_groups_due ON notify_groups(due_ns);
+                CREATE TABLE notify_group_alerts (
+                    group_id INTEGER NOT NULL REFERENCES notify_groups(id) ON DELETE CASCADE,
+                    fingerprint TEXT NOT NULL,
+                    rule_group TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    annotations TEXT NOT NULL,
+                    firing INTEGER NOT NULL,
+                    starts_ns INTEGER NOT NULL,
+                    ends_ns INTEGER,
+                    value REAL,
+                    PRIMARY KEY (group_id, fingerprint)
+                ) WITHOUT ROWID;
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    receiver TEXT NOT NULL,
+                    group_key TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    notification_status TEXT NOT NULL,
+                    created_ns INTEGER NOT NULL,
+                    next_attempt_ns INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_attempt_ns INTEGER,
+                    finished_ns INTEGER,
+                    last_status_code INTEGER,
+                    last_error TEXT,
+                    alerts TEXT NOT NULL,
+                    firing_count INTEGER NOT NULL,
+                    resolved_count INTEGER NOT NULL,
+                    content_type TEXT NOT NULL,
+                    url_path TEXT,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX outbox_open ON outbox(receiver, group_key, id) WHERE status IN ('pending', 'retrying');
+                CREATE INDEX outbox_created ON outbox(created_ns);
+                CREATE TABLE silences (
+                    id TEXT PRIMARY KEY,
+                    matchers TEXT NOT NULL,
+                    starts_ns INTEGER NOT NULL,
+                    ends_ns INTEGER NOT NULL,
+                    comment TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    created_ns INTEGER NOT NULL,
+                    updated_ns INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

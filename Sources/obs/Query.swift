@@ -14,7 +14,7 @@ struct Query: AsyncParsableCommand {
               obs query 'p95(latency{service="checkout"}[5m])'
               obs query 'error_rate[5m] by (service)' --since 1h --step 1m
             """,
-        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self],
+        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self, Notifications.self],
         defaultSubcommand: Expr.self
     )
 }
@@ -296,6 +296,42 @@ extension Query {
             try await common.emit {
                 let body = try await AlertQueryClient.rules(from: try common.source())
                 return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try AlertQueryClient.rulesTable(body)
+            }
+        }
+    }
+}
+
+extension Query {
+    struct Notifications: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Notifications in the outbox, newest first: receiver, group, alerts, attempts, last status and error."
+        )
+
+        @OptionGroup var common: CommonQueryOptions
+
+        @Option(name: .long, help: "Only this delivery status: pending, retrying, delivered or dead.")
+        var status: String?
+
+        @Option(name: .long, help: "Only this receiver.")
+        var receiver: String?
+
+        @Option(name: .long, help: "At most this many, the newest (default 100).")
+        var limit: Int?
+
+        func run() async throws {
+            let format = try common.outputFormat()
+            guard format == .json || format == .table else { throw ValidationError("--format must be table or json for notifications") }
+            let parameters: [String: String?] = [
+                "since": common.since, "until": common.until, "status": status, "receiver": receiver, "limit": limit.map(String.init),
+            ]
+            let query: OutboxQuery
+            switch NotificationQueryParameters.parse({ parameters[$0] ?? nil }, now: Timestamp.now()) {
+            case .success(let parsed): query = parsed
+            case .failure(let invalid): throw ValidationError(invalid.message)
+            }
+            try await common.emit {
+                let body = try await NotificationClient.notifications(query, from: try common.source())
+                return format == .json ? String(decoding: body, as: UTF8.self) + "\n" : try NotificationClient.notificationsTable(body)
             }
         }
     }

@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as RuleCheckError {
             FileHandle.standardError.write(Data("obs: the rule files are invalid; not starting:\n\(error)\n".utf8))
             throw ExitCode(2)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("obs: the configuration is invalid; not starting:\n\(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
             throw ExitCode(1)

@@ -2,7 +2,8 @@ import ObsCore
 
 /// The daemon's configuration. Mirrors `obs.yaml` key for key; every key is optional. Each
 /// subsystem's keys live in its section type (`RetentionConfig`, `LimitsConfig`,
-/// `AggregateConfig`, `AuthConfig`, `RulesConfig`), with their defaults and checks.
+/// `AggregateConfig`, `AuthConfig`, `RulesConfig`, `NotificationsConfig`), with their
+/// defaults and checks.
 ///
 /// | key | default | env |
 /// |---|---|---|
@@ -22,6 +23,7 @@ public struct ObsConfig: Sendable, Equatable {
     public var auth = AuthConfig()
     public var aggregate = AggregateConfig()
     public var rules = RulesConfig()
+    public var notifications = NotificationsConfig()
 
     public init() {}
 
@@ -43,6 +45,11 @@ public struct ObsConfig: Sendable, Equatable {
         if rules.path.isEmpty {
             problems.append(.init(location: "", key: "rules", reason: "must not be empty"))
         }
-        return problems + limits.validate() + retention.validate() + aggregate.validate() + rules.validate()
+        problems += limits.validate()
+        problems += retention.validate()
+        problems += aggregate.validate()
+        problems += rules.validate()
+        problems += notifications.validate()
+        return problems
     }
 }

@@ -1,4 +1,5 @@
 import ObsCore
+import ObsNotify
 import ObsQuery
 import ObsRules
 
@@ -6,11 +7,21 @@ import ObsRules
 /// `/api/v1/rules`) so Grafana's Prometheus data source and existing tools read them.
 public enum AlertsJSON {
     /// `{"labels","annotations","state","activeAt","value"}`; `value` a string, as Prometheus.
-    static func write(_ alert: Alert, into json: inout JSONWriter) {
+    /// A firing alert that a silence or an inhibit rule mutes is `suppressed`, with
+    /// `suppressedBy` (silence ids) and `inhibited`.
+    static func write(_ alert: Alert, suppression: AlertSuppression? = nil, into json: inout JSONWriter) {
         json.beginObject()
         json.key("labels"); labels(alert.labels, into: &json)
         json.key("annotations"); labels(alert.annotations, into: &json)
-        json.key("state"); json.string(alert.state.rawValue)
+        if let suppression, alert.state == .firing {
+            json.key("state"); json.string("suppressed")
+            json.key("suppressedBy"); json.beginArray()
+            for id in suppression.silencedBy { json.string(id) }
+            json.endArray()
+            json.key("inhibited"); json.bool(suppression.inhibited)
+        } else {
+            json.key("state"); json.string(alert.state.rawValue)
+        }
         json.key("activeAt"); json.string(alert.activeAt.rfc3339)
         if let keepFiringSince = alert.keepFiringSince {
             json.key("keepFiringSince"); json.string(keepFiringSince.rfc3339)
@@ -20,9 +31,9 @@ public enum AlertsJSON {
         json.endObject()
     }
 
-    public static func alerts(_ alerts: [Alert]) -> JSONWriter {
+    public static func alerts(_ alerts: [Alert], suppressed: [String: AlertSuppression] = [:]) -> JSONWriter {
         success("alerts", capacity: 256 + alerts.count * 256) { json in
-                for alert in alerts { write(alert, into: &json) }
+            for alert in alerts { write(alert, suppression: suppressed[alert.fingerprint], into: &json) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import ObsCore
+import ObsNotify
 import ObsQuery
 import ObsRules
 import ObsStorage
@@ -12,17 +13,25 @@ struct RulesController: Sendable {
     let manager: RuleManager
     let history: any AlertStore
     let clock: any ObsClock
+    /// Which active alerts silences or inhibit rules mute: shown as `suppressed`.
+    let suppression: @Sendable ([Alert]) async -> [String: AlertSuppression]
 
     func register(with router: Router<BasicRequestContext>) {
         let engine = manager.engine
         router.get("/api/v1/alerts") { _, _ -> Response in
-            JSONResponse.make(.ok, AlertsJSON.alerts(await engine.activeAlerts()))
+            let alerts = await engine.activeAlerts()
+            return JSONResponse.make(.ok, AlertsJSON.alerts(alerts, suppressed: await suppression(alerts)))
         }
-        router.get("/api/v1/rules") { _, _ -> Response in
+        // `rule_group`/`alertname` (and Prometheus' `rule_group[]`/`rule_name[]`) narrow the
+        // list: a notification's generatorURL points at its own rule this way.
+        router.get("/api/v1/rules") { request, _ -> Response in
+            let parameters = FormParameters(request)
+            let groupName = parameters.get("rule_group") ?? parameters.get("rule_group[]")
+            let ruleName = parameters.get("alertname") ?? parameters.get("rule_name[]")
             var views: [AlertsJSON.GroupView] = []
-            for group in await engine.rules.groups {
+            for group in await engine.rules.groups where groupName.map({ $0 == group.name }) ?? true {
                 var rules: [(rule: AlertingRule, status: RuleStatus, alerts: [Alert])] = []
-                for rule in group.rules {
+                for rule in group.rules where ruleName.map({ $0 == rule.name }) ?? true {
                     rules.append((rule, await engine.status(of: rule.key), await engine.alerts(of: rule.key)))
                 }
                 views.append(.init(group: group, status: await engine.status(ofGroup: group.name), rules: rules))

@@ -32,6 +32,7 @@ public final class ObsMetrics: Sendable {
     public let rollupBucketsWritten: Counter
     public let rollupFlushFailures: Counter
     public let rules: RuleMetrics
+    public let notify: NotifyMetrics
     /// The aggregator whose counters `/metrics` shows; nil when aggregation is off.
     let aggregator: EventTimeAggregator?
 
@@ -73,6 +74,7 @@ public final class ObsMetrics: Sendable {
         )
         rollupFlushFailures = registry.makeCounter(descriptor: name("aggregate", "flush_failures", "total", "Rollup flushes that failed (retried)."))
         rules = RuleMetrics(registry: registry)
+        notify = NotifyMetrics(registry: registry)
         self.aggregator = aggregator
     }
 
