@@ -140,6 +140,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "ObsTestingTests", dependencies: ["ObsTesting"]),
         .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
     ]
 )

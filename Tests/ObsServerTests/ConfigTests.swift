@@ -82,7 +82,7 @@ struct ConfigTests {
                   queue_events: many
                   max_line_bytes: 1KB
                 colour: blue
-                receivers: []
+                incidents: {}
                 auth: {query_tokens: x}
                 """, file: "obs.yaml")
             Issue.record("expected a ConfigError")
@@ -91,7 +91,7 @@ struct ConfigTests {
                 "obs.yaml:1:7: http: \"nowhere\" is not HOST:PORT (e.g. 127.0.0.1:4318; port 0 picks a free port)",
                 "obs.yaml:3:17: limits.queue_events: \"many\" is not a whole number",
                 "obs.yaml:5:9: colour: unknown key",
-                "obs.yaml:6:12: receivers: is not supported by this version of obs yet",
+                "obs.yaml:6:12: incidents: is not supported by this version of obs yet",
                 "obs.yaml:7:22: auth.query_tokens: unknown key",
             ])
         }
