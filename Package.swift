@@ -141,6 +141,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ObsTestingTests", dependencies: ["ObsTesting"]),
-        .testTarget(name: "ObsEndToEndTests", dependencies: ["ObsTesting", "obs"]),
+        .testTarget(
+            name: "ObsEndToEndTests",
+            dependencies: ["ObsTesting", "obs", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )
