@@ -77,18 +77,21 @@ public final class MaintenanceService: Service {
                 let spanCutoff = now.adding(nanoseconds: -configuration.spanRetention.totalNanoseconds)
                 let logs = try await database.deleteLogs(olderThan: logCutoff)
                 let spans = try await database.deleteSpans(olderThan: spanCutoff)
-                let transitions = try await database.deleteAlertTransitions(
-                    olderThan: now.adding(nanoseconds: -configuration.alertHistoryRetention.totalNanoseconds)
-                )
+                let historyCutoff = now.adding(nanoseconds: -configuration.alertHistoryRetention.totalNanoseconds)
+                let transitions = try await database.deleteAlertTransitions(olderThan: historyCutoff)
+                // Delivered and dead notifications are part of the alert history.
+                let notifications = try await SQLiteNotificationStore(database: database)
+                    .deleteFinishedNotifications(before: historyCutoff)
                 var rollups = 0
                 for (resolution, retention) in configuration.rollupRetention.sorted(by: { $0.key < $1.key }) {
                     let cutoff = (now.nanoseconds - retention.totalNanoseconds) / 1_000_000_000
                     rollups += try await database.deleteRollups(resolution: resolution, olderThan: cutoff)
                 }
-                if logs + spans + rollups + transitions > 0 {
+                if logs + spans + rollups + transitions + notifications > 0 {
                     logger.info("Deleted records past retention.", metadata: [
                         "retention.logs_deleted": "\(logs)", "retention.spans_deleted": "\(spans)",
                         "retention.rollups_deleted": "\(rollups)", "retention.alert_transitions_deleted": "\(transitions)",
+                        "retention.notifications_deleted": "\(notifications)",
                     ])
                 }
             } catch {
