@@ -33,14 +33,37 @@ public struct Notifier: AlertTransitionSink {
                 annotations: transition.annotations, firing: firing, startsAt: transition.activeAt,
                 endsAt: firing ? nil : transition.time, value: transition.value
             )
-            for route in policy.route.match(transition.labels) {
-                let address = NotificationGroupAddress(
-                    receiver: route.receiver, groupKey: route.groupKey(for: transition.labels), routeID: route.id,
-                    groupLabels: route.groupLabels(for: transition.labels)
-                )
-                try store.route(alert, to: address, dueIfNew: now.adding(nanoseconds: route.groupWait.totalNanoseconds),
-                                in: transaction)
+            try route(alert, at: now, in: transaction)
+        }
+    }
+
+    /// Puts alerts that are firing at start-up into their groups when they are not there yet:
+    /// a receiver or route added since they fired still hears about them. Alerts already in
+    /// their groups are unchanged (and not announced again).
+    public func adopt(_ alerts: [Alert]) async throws(StorageError) {
+        let firing = alerts.filter { $0.state == .firing }
+        guard !firing.isEmpty else { return }
+        let now = clock.now()
+        try await store.transaction { transaction in
+            for alert in firing {
+                try route(NotificationGroupAlert(fingerprint: alert.fingerprint, ruleGroup: alert.group, labels: alert.labels,
+                                                 annotations: alert.annotations, firing: true, startsAt: alert.activeAt,
+                                                 value: alert.value),
+                          at: now, in: transaction, keepingExisting: true)
             }
+        }
+        groupsChanged.signal()
+    }
+
+    private func route(_ alert: NotificationGroupAlert, at now: Timestamp, in transaction: any AlertTransaction,
+                       keepingExisting: Bool = false) throws {
+        for route in policy.route.match(alert.labels) {
+            let address = NotificationGroupAddress(
+                receiver: route.receiver, groupKey: route.groupKey(for: alert.labels), routeID: route.id,
+                groupLabels: route.groupLabels(for: alert.labels)
+            )
+            try store.route(alert, to: address, dueIfNew: now.adding(nanoseconds: route.groupWait.totalNanoseconds),
+                            in: transaction, keepingExisting: keepingExisting)
         }
     }
 

@@ -75,6 +75,7 @@ private func assemble(
     let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator))
     let rules = try await makeRuleManager(config: config, evaluator: evaluator, database: database, clock: clock,
                                           metrics: metrics, sinks: notifications.sinks + sinks, logger: logger)
+    try await notifications.notifier?.adopt(await rules.engine.activeAlerts())
 
     let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
     let udpAddress = udp.boundAddress ?? config.udp

@@ -11,7 +11,8 @@ import ServiceLifecycle
 struct NotificationServices: Sendable {
     let store: SQLiteNotificationStore
     let silences: SilenceBook
-    let sinks: [any AlertTransitionSink]
+    let notifier: Notifier?
+    var sinks: [any AlertTransitionSink] { notifier.map { [$0] } ?? [] }
     let services: [any Service]
     let inhibitor: Inhibitor?
     let metrics: NotifyMetrics
@@ -21,7 +22,7 @@ struct NotificationServices: Sendable {
         let store = SQLiteNotificationStore(database: database)
         let silences = SilenceBook(store: store, clock: clock)
         guard let route = try config.notifications.resolvedRoute() else {
-            return NotificationServices(store: store, silences: silences, sinks: [], services: [], inhibitor: nil, metrics: metrics)
+            return NotificationServices(store: store, silences: silences, notifier: nil, services: [], inhibitor: nil, metrics: metrics)
         }
         let receivers: [ResolvedReceiver]
         let policy: NotificationPolicy
@@ -41,7 +42,7 @@ struct NotificationServices: Sendable {
             "notify.receivers": "\(receivers.map(\.name).joined(separator: ","))",
             "notify.routes": "\(route.walk().count)",
         ])
-        return NotificationServices(store: store, silences: silences, sinks: [notifier], services: [delivery, dispatcher],
+        return NotificationServices(store: store, silences: silences, notifier: notifier, services: [delivery, dispatcher],
                                     inhibitor: policy.inhibitor, metrics: metrics)
     }
 

@@ -214,4 +214,22 @@ import Testing
         #expect(third.map(\.id) == [outbox[2].id])
         #expect(third.first?.notification.notificationStatus == "resolved")
     }
+
+    @Test("alerts firing at start-up that no group holds (a receiver added since) are announced once; adopting again changes nothing")
+    func adoptAtStartup() async throws {
+        let route = RouteSpec(receiver: "oncall", groupWait: .zero)
+        let fixture = try Fixture(route: route, receivers: [Fixture.receiver("oncall")])
+        let labels = Self.latency("a")
+        let firing = Alert(group: "shop", labels: labels, state: .firing, activeAt: Fixture.start, firedAt: Fixture.start, value: 3)
+        let pending = Alert(group: "shop", labels: Self.latency("b"), state: .pending, activeAt: Fixture.start)
+        try await fixture.notifier.adopt([firing, pending])
+        await fixture.flush()
+        let outbox = try await fixture.outbox()
+        try #require(outbox.count == 1)
+        #expect(try Fixture.alertStatuses(outbox[0]) == ["a": "firing"])
+        try await fixture.notifier.adopt([firing])
+        fixture.advance(by: .seconds(60))
+        await fixture.flush()
+        #expect(try await fixture.outbox().count == 1)
+    }
 }

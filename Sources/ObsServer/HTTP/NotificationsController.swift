@@ -121,7 +121,7 @@ struct SilenceRequest: Sendable {
         }
         let comment = object["comment"] as? String ?? ""
         let author = object["author"] as? String ?? ""
-        return .success(SilenceRequest(matchers: matchers, startsAt: startsAt, endsAt: endsAt, comment: comment, author: author))
+        return .success(SilenceRequest(matchers: matchers, startsAt: start, endsAt: endsAt, comment: comment, author: author))
     }
 }
 

@@ -17,8 +17,9 @@ public struct SQLiteNotificationStore: Sendable {
     /// Puts a firing alert into its group (creating the group, first due at `dueIfNew`) or
     /// marks a grouped alert resolved. A resolution of an alert the group never held (it was
     /// announced and removed, or never routed here) changes nothing.
+    /// `keepingExisting`: an alert already in the group is left as it is.
     public func route(_ alert: NotificationGroupAlert, to address: NotificationGroupAddress, dueIfNew: Timestamp,
-                      in transaction: any AlertTransaction) throws {
+                      in transaction: any AlertTransaction, keepingExisting: Bool = false) throws {
         guard let sqlite = transaction as? SQLiteAlertTransaction else {
             throw StorageError(operation: "routing an alert notification", path: database.path,
                                reason: "the alert transaction is not one of this database")
@@ -34,12 +35,14 @@ public struct SQLiteNotificationStore: Sendable {
         guard let groupID = try Int64.fetchOne(db, sql: "SELECT id FROM notify_groups WHERE receiver = ? AND group_key = ?",
                                                arguments: [address.receiver, address.groupKey]) else { return }
         if alert.firing {
+            let onConflict = keepingExisting ? "NOTHING" : """
+                UPDATE SET rule_group = excluded.rule_group, labels = excluded.labels, annotations = excluded.annotations,
+                    firing = 1, starts_ns = excluded.starts_ns, ends_ns = NULL, value = excluded.value
+                """
             try db.execute(sql: """
                 INSERT INTO notify_group_alerts (group_id, fingerprint, rule_group, labels, annotations, firing, starts_ns, ends_ns, value)
                 VALUES (?, ?, ?, ?, ?, 1, ?, NULL, ?)
-                ON CONFLICT (group_id, fingerprint) DO UPDATE SET
-                    rule_group = excluded.rule_group, labels = excluded.labels, annotations = excluded.annotations, firing = 1,
-                    starts_ns = excluded.starts_ns, ends_ns = NULL, value = excluded.value
+                ON CONFLICT (group_id, fingerprint) DO \(onConflict)
                 """, arguments: [groupID, alert.fingerprint, alert.ruleGroup, SQLiteAlertStore.json(alert.labels),
                                  SQLiteAlertStore.json(alert.annotations), alert.startsAt.nanoseconds, Self.finite(alert.value)])
         } else {
@@ -48,6 +51,16 @@ public struct SQLiteNotificationStore: Sendable {
                 WHERE group_id = ? AND fingerprint = ?
                 """, arguments: [alert.endsAt?.nanoseconds, Self.finite(alert.value), SQLiteAlertStore.json(alert.annotations),
                                  groupID, alert.fingerprint])
+        }
+    }
+
+    /// A write transaction of its own, for group changes made outside an evaluation.
+    public func transaction(_ body: @escaping @Sendable (any AlertTransaction) throws -> Void) async throws(StorageError) {
+        let writer = try database.requireWriter("routing alert notifications")
+        do {
+            try await writer.write { db in try body(SQLiteAlertTransaction(db)) }
+        } catch {
+            throw database.storageError("routing alert notifications", error)
         }
     }
 
