@@ -97,15 +97,7 @@ public final class AlertmanagerProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let collected = SharedText()
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            collected.append(String(decoding: data, as: UTF8.self))
-        }
+        let collected = SharedText.collectingStandardError(of: process)
         try process.run()
         let started = AlertmanagerProcess(process: process, port: port, directory: directory, stderr: collected)
         let clock = ContinuousClock()

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A real `obs serve` child process on ephemeral ports with its own data directory.
 /// The bound ports are read from the start-up line `obs listening http=HOST:PORT udp=HOST:PORT`.
@@ -30,15 +29,7 @@ public final class DaemonProcess: Sendable {
         env.merge(environment) { $1 }
         process.environment = env
         process.arguments = ["serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0"] + extraArguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let collected = SharedText()
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            collected.append(String(decoding: data, as: UTF8.self))
-        }
+        let collected = SharedText.collectingStandardError(of: process)
         try process.run()
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -93,13 +84,4 @@ public final class DaemonProcess: Sendable {
     }
 
     public var terminationReason: Process.TerminationReason { process.terminationReason }
-}
-
-/// Text appended from the pipe's reader thread and read from tests.
-final class SharedText: Sendable {
-    private let text = Mutex("")
-
-    var value: String { text.withLock { $0 } }
-
-    func append(_ more: String) { text.withLock { $0 += more } }
 }

@@ -66,6 +66,25 @@ extension Query {
     }
 }
 
+/// Prints what `produce` returns, or its failure as one line on stderr with exit 1.
+func emitOutput(_ produce: () async throws -> String) async throws {
+    do {
+        FileHandle.standardOutput.write(Data(try await produce().utf8))
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// The daemon's base URL: `--url`, else env `OBS_URL`, else the default address.
+func daemonURL(_ flag: String?) throws -> URL {
+    let text = flag ?? ProcessInfo.processInfo.environment["OBS_URL"] ?? "http://127.0.0.1:4318"
+    guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https" else {
+        throw ValidationError("--url \"\(text)\" is not an http(s) URL")
+    }
+    return parsed
+}
+
 /// Flags every `obs query` subcommand shares.
 struct CommonQueryOptions: ParsableArguments {
     @Option(name: .long, help: "Daemon URL (env OBS_URL, default http://127.0.0.1:4318).")
@@ -94,23 +113,13 @@ struct CommonQueryOptions: ParsableArguments {
         return parsed
     }
 
-    /// Prints what `produce` returns, or its failure as one line on stderr with exit 1.
     func emit(_ produce: () async throws -> String) async throws {
-        do {
-            FileHandle.standardOutput.write(Data(try await produce().utf8))
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await emitOutput(produce)
     }
 
     func source() throws -> LogSource {
         if let db { return .database(path: db) }
-        let text = url ?? ProcessInfo.processInfo.environment["OBS_URL"] ?? "http://127.0.0.1:4318"
-        guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https" else {
-            throw ValidationError("--url \"\(text)\" is not an http(s) URL")
-        }
-        return .api(parsed, token: token ?? ProcessInfo.processInfo.environment["OBS_TOKEN"])
+        return .api(try daemonURL(url), token: token ?? ProcessInfo.processInfo.environment["OBS_TOKEN"])
     }
 }
 

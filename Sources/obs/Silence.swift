@@ -89,20 +89,9 @@ struct ConnectionOptions: ParsableArguments {
 
     var resolvedToken: String? { token ?? ProcessInfo.processInfo.environment["OBS_TOKEN"] }
 
-    func baseURL() throws -> URL {
-        let text = url ?? ProcessInfo.processInfo.environment["OBS_URL"] ?? "http://127.0.0.1:4318"
-        guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https" else {
-            throw ValidationError("--url \"\(text)\" is not an http(s) URL")
-        }
-        return parsed
-    }
+    func baseURL() throws -> URL { try daemonURL(url) }
 
     func emit(_ produce: () async throws -> String) async throws {
-        do {
-            FileHandle.standardOutput.write(Data(try await produce().utf8))
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("obs: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await emitOutput(produce)
     }
 }

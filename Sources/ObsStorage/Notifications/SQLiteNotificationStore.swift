@@ -71,7 +71,7 @@ public struct SQLiteNotificationStore: Sendable {
     /// its decisions: no transition can slip between what a group held and what was sent.
     /// Returns the receivers that got new outbox entries.
     public func flushDueGroups(
-        at now: Timestamp, limit: Int = 1_000,
+        at now: Timestamp, limit: Int = 250,
         decide: @escaping @Sendable (NotificationGroupRecord, NotificationFlushContext) throws -> NotificationGroupFlush
     ) async throws(StorageError) -> Set<String> {
         let writer = try database.requireWriter("flushing notification groups")
