@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ObsCore
 
 /// One HTTP POST of a notification and what came of it. async-http-client: connection
 /// pooling per host, https with the system's CA certificates, and a deadline per request.
@@ -33,7 +34,7 @@ public final class WebhookTransport: Sendable {
             let text = answer.readString(length: min(answer.readableBytes, Self.keptAnswerBytes)) ?? ""
             return .answered(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: text)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return .failed("no answer within \(timeout)")
+            return .failed("no answer within \(DurationText.text(timeout))")
         } catch is CancellationError {
             return .failed("cancelled")
         } catch {

@@ -116,4 +116,37 @@ import Testing
             }
         }
     }
+
+    @Test("a receiver that hangs past the timeout, then drops the connection: both retried, with the reason kept; then delivered")
+    func hangAndDrop() async throws {
+        try await WebhookRecorder.withRecorder { recorder in
+            recorder.respond(withSequence: [.hang(for: .seconds(20)), .dropConnection, .ok])
+            var receiver = NotificationPipelineFixture.receiver("hook", format: .slack)
+            receiver.url = URL(string: recorder.url())!
+            receiver.timeout = .milliseconds(500)
+            let fixture = try NotificationPipelineFixture(route: RouteSpec(receiver: "hook", groupWait: .zero), receivers: [receiver])
+            try await fixture.fire(["alertname": "HighLatency", "service": "checkout"])
+            await fixture.flush()
+            let delivery = DeliveryService(receivers: [ResolvedReceiver(receiver: receiver, secret: nil, routingKey: nil)],
+                                           store: fixture.store, clock: fixture.clock, logger: Logger(label: "test"), jitter: { 0 })
+            try await Self.running(delivery) {
+                var errors: [String] = []
+                for attempt in 1...2 {
+                    var entry: OutboxEntry?
+                    #expect(try await Self.eventually {
+                        entry = try await fixture.outbox().first
+                        return entry?.attempts == attempt && fixture.clock.sleeperCount > 0
+                    })
+                    let retrying = try #require(entry)
+                    #expect(retrying.status == .retrying)
+                    errors.append(retrying.lastError ?? "")
+                    fixture.clock.advance(to: retrying.nextAttemptAt)
+                }
+                #expect(errors.first == "no answer within 500ms")
+                #expect(errors.last?.isEmpty == false)
+                #expect(try await Self.eventually { try await fixture.outbox().first?.status == .delivered })
+                #expect(recorder.requests.count == 3)
+            }
+        }
+    }
 }
