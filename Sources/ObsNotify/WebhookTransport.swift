@@ -20,6 +20,9 @@ public final class WebhookTransport: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // A refused connection fails the attempt at once: the outbox's own backoff decides
+        // when to try again, instead of the pool retrying until the request's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

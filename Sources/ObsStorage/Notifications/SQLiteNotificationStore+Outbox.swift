@@ -5,14 +5,20 @@ import ObsCore
 extension SQLiteNotificationStore {
     /// The entries of `receiver` that may be sent now: open, due, and each the oldest open
     /// entry of its group, so a group's resolution never overtakes its firing notification.
+    /// Ids first (the heads come from the open-entries index), then only those rows.
     public func deliverable(receiver: String, at now: Timestamp, excluding inFlight: Set<Int64>, limit: Int)
         async throws(StorageError) -> [OutboxEntry] {
         guard limit > 0 else { return [] }
+        let excluded = Self.exclusion(inFlight)
         do {
             return try await database.reader.read { db in
-                try Row.fetchAll(db, sql: Self.headsOfGroups + " AND o.next_attempt_ns <= ? ORDER BY o.next_attempt_ns, o.id",
-                                 arguments: [receiver, now.nanoseconds])
-                    .lazy.map(Self.entry).filter { !inFlight.contains($0.id) }.prefix(limit).map { $0 }
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT o.id FROM outbox o JOIN (\(Self.headsOfGroups)) h ON o.id = h.id
+                    WHERE o.next_attempt_ns <= ? \(excluded.sql) ORDER BY o.next_attempt_ns, o.id LIMIT ?
+                    """, arguments: [receiver, now.nanoseconds] + excluded.arguments + [limit])
+                return try ids.compactMap { id in
+                    try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.entry)
+                }
             }
         } catch {
             throw database.storageError("reading the outbox", error)
@@ -21,24 +27,30 @@ extension SQLiteNotificationStore {
 
     /// When the next open entry of `receiver` (the head of its group, not in flight) is due.
     public func nextAttempt(receiver: String, excluding inFlight: Set<Int64>) async throws(StorageError) -> Timestamp? {
+        let excluded = Self.exclusion(inFlight)
         do {
             return try await database.reader.read { db in
-                try Row.fetchAll(db, sql: "SELECT o.id, o.next_attempt_ns FROM (" + Self.headsOfGroups + ") AS o",
-                                 arguments: [receiver])
-                    .filter { !inFlight.contains($0[0]) }
-                    .map { Timestamp(nanoseconds: $0[1]) }.min()
+                try Int64.fetchOne(db, sql: """
+                    SELECT MIN(o.next_attempt_ns) FROM outbox o JOIN (\(Self.headsOfGroups)) h ON o.id = h.id
+                    WHERE 1 \(excluded.sql)
+                    """, arguments: StatementArguments([receiver]) + excluded.arguments).map(Timestamp.init(nanoseconds:))
             }
         } catch {
             throw database.storageError("reading the outbox", error)
         }
     }
 
+    /// The oldest open entry of each group of a receiver, read from the partial index of open
+    /// entries alone.
     private static let headsOfGroups = """
-        SELECT o.* FROM outbox o
-        WHERE o.receiver = ? AND o.status IN ('pending', 'retrying')
-          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.receiver = o.receiver AND p.group_key = o.group_key
-                          AND p.status IN ('pending', 'retrying') AND p.id < o.id)
+        SELECT MIN(id) AS id FROM outbox WHERE receiver = ? AND status IN ('pending', 'retrying') GROUP BY group_key
         """
+
+    private static func exclusion(_ ids: Set<Int64>) -> (sql: String, arguments: StatementArguments) {
+        guard !ids.isEmpty else { return ("", []) }
+        let sorted = ids.sorted()
+        return ("AND o.id NOT IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")", StatementArguments(sorted))
+    }
 
     /// Records how an attempt ended.
     public func record(attemptOn id: Int64, at time: Timestamp, outcome: DeliveryAttemptOutcome) async throws(StorageError) {
