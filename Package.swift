@@ -87,6 +87,10 @@ let package = Package(
                 "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify", "ObsServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // obs bench notify's webhook receiver (already linked through ObsServer).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -5,7 +5,7 @@ import ObsCLI
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: [Ingest.self, Spans.self, Query.self, Rules.self]
+        subcommands: [Ingest.self, Spans.self, Query.self, Rules.self, Notify.self]
     )
 
     /// Runs a benchmark with progress on a terminal's stderr (quiet when piped) and prints
@@ -216,6 +216,51 @@ extension Bench {
             options.keepData = keepData
             try await Bench.report { progress throws(CLIError) in
                 try await RulesBenchmark(options: options, progress: progress).run()
+            }
+        }
+    }
+}
+
+extension NotifyBenchmark.Scenario: ExpressibleByArgument {}
+
+extension Bench {
+    struct Notify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Notifications: a burst of 1,000 alerts in 50 groups, the outbox's throughput, and a receiver outage with the backlog's delivery checked.",
+            discussion: """
+                burst: 1,000 alerts fire at one evaluation in 50 groups (group_wait 0s) — firing → POST arrival per alert, exactly 50 POSTs \
+                of 20; then 10,000 alerts in 2,000 groups — notifications delivered per second, composed → arrival. down: the receiver \
+                refuses connections for --down while 20 groups fire and resolve every 30 s, then listens — every notification delivered, \
+                each idempotency key once, each group in the outbox's order, the drain time. A failed check exits 1 after the report.
+                """
+        )
+
+        @Option(help: "Which scenario: burst, down or all.")
+        var scenario: NotifyBenchmark.Scenario = .all
+
+        @Option(help: "How long the receiver is down in the down scenario, real time (e.g. 10m, 90s).")
+        var down: String = "10m"
+
+        @Flag(help: "Keep the work directory (each daemon's data, log, config and rules) and print where it is.")
+        var keepData = false
+
+        func run() async throws {
+            guard let downSeconds = NotifyBenchmark.seconds(down) else {
+                throw ValidationError("--down: \"\(down)\" is not a positive duration (e.g. 10m, 90s)")
+            }
+            var options = NotifyBenchmark.Options()
+            options.scenario = scenario
+            options.downSeconds = downSeconds
+            options.keepData = keepData
+            try await Bench.report { progress throws(CLIError) in
+                let outcome = try await NotifyBenchmark(options: options, progress: progress).run()
+                guard outcome.failures.isEmpty else {
+                    // The figures, then the verdict as one line (stderr) and exit 1.
+                    print(outcome.report, terminator: "")
+                    throw CLIError("bench notify: \(outcome.failures.count) check\(outcome.failures.count == 1 ? "" : "s") FAILED — \(outcome.failures[0])"
+                                   + (outcome.failures.count > 1 ? " (and \(outcome.failures.count - 1) more, listed above)" : ""))
+                }
+                return outcome.report
             }
         }
     }
