@@ -19,6 +19,9 @@ public struct GroupFlushPlanner: Sendable {
         self.policy = policy
     }
 
+    /// Only inhibit rules look at the firing alerts of other groups.
+    public var needsFiringAlerts: Bool { !policy.inhibitor.rules.isEmpty }
+
     public func plan(_ group: NotificationGroupRecord, context: NotificationFlushContext, silences: [Silence], at now: Timestamp)
         -> NotificationGroupFlush {
         let allResolved = group.alerts.filter { !$0.firing }.map(\.fingerprint)

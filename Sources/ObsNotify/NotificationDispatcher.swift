@@ -40,7 +40,7 @@ public struct NotificationDispatcher: Service {
         let now = clock.now()
         do {
             let planner = self.planner
-            let receivers = try await store.flushDueGroups(at: now) { group, context in
+            let receivers = try await store.flushDueGroups(at: now, withFiring: planner.needsFiringAlerts) { group, context in
                 planner.plan(group, context: context, silences: context.silences.compactMap(Silence.init(record:)), at: now)
             }
             if !receivers.isEmpty { outboxChanged(receivers) }

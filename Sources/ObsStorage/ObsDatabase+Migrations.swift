@@ -178,6 +178,7 @@ extension ObsDatabase {
                     body BLOB NOT NULL
                 );
                 CREATE INDEX outbox_open ON outbox(receiver, group_key, id) WHERE status IN ('pending', 'retrying');
+                CREATE INDEX outbox_due ON outbox(receiver, next_attempt_ns, id, group_key) WHERE status IN ('pending', 'retrying');
                 CREATE INDEX outbox_created ON outbox(created_ns);
                 CREATE TABLE silences (
                     id TEXT PRIMARY KEY,

@@ -5,7 +5,8 @@ import ObsCore
 extension SQLiteNotificationStore {
     /// The entries of `receiver` that may be sent now: open, due, and each the oldest open
     /// entry of its group, so a group's resolution never overtakes its firing notification.
-    /// Ids first (the heads come from the open-entries index), then only those rows.
+    /// The ids come from the open entries' indexes in due order (stopping at `limit`); only
+    /// those rows are read.
     public func deliverable(receiver: String, at now: Timestamp, excluding inFlight: Set<Int64>, limit: Int)
         async throws(StorageError) -> [OutboxEntry] {
         guard limit > 0 else { return [] }
@@ -13,8 +14,8 @@ extension SQLiteNotificationStore {
         do {
             return try await database.reader.read { db in
                 let ids = try Int64.fetchAll(db, sql: """
-                    SELECT o.id FROM outbox o JOIN (\(Self.headsOfGroups)) h ON o.id = h.id
-                    WHERE o.next_attempt_ns <= ? \(excluded.sql) ORDER BY o.next_attempt_ns, o.id LIMIT ?
+                    SELECT o.id \(Self.headsInDueOrder) AND o.next_attempt_ns <= ? \(excluded.sql)
+                    ORDER BY o.next_attempt_ns, o.id LIMIT ?
                     """, arguments: [receiver, now.nanoseconds] + excluded.arguments + [limit])
                 return try ids.compactMap { id in
                     try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.entry)
@@ -31,19 +32,22 @@ extension SQLiteNotificationStore {
         do {
             return try await database.reader.read { db in
                 try Int64.fetchOne(db, sql: """
-                    SELECT MIN(o.next_attempt_ns) FROM outbox o JOIN (\(Self.headsOfGroups)) h ON o.id = h.id
-                    WHERE 1 \(excluded.sql)
-                    """, arguments: StatementArguments([receiver]) + excluded.arguments).map(Timestamp.init(nanoseconds:))
+                    SELECT o.next_attempt_ns \(Self.headsInDueOrder) \(excluded.sql) ORDER BY o.next_attempt_ns, o.id LIMIT 1
+                    """, arguments: [receiver] + excluded.arguments).map(Timestamp.init(nanoseconds:))
             }
         } catch {
             throw database.storageError("reading the outbox", error)
         }
     }
 
-    /// The oldest open entry of each group of a receiver, read from the partial index of open
-    /// entries alone.
-    private static let headsOfGroups = """
-        SELECT MIN(id) AS id FROM outbox WHERE receiver = ? AND status IN ('pending', 'retrying') GROUP BY group_key
+    /// Open entries of a receiver (`outbox_due`, in due order) that are the oldest open entry
+    /// of their group (`outbox_open`).
+    private static let headsInDueOrder = """
+        FROM outbox o INDEXED BY outbox_due
+        WHERE o.receiver = ? AND o.status IN ('pending', 'retrying')
+          AND NOT EXISTS (SELECT 1 FROM outbox p INDEXED BY outbox_open
+                          WHERE p.receiver = o.receiver AND p.group_key = o.group_key
+                            AND p.status IN ('pending', 'retrying') AND p.id < o.id)
         """
 
     private static func exclusion(_ ids: Set<Int64>) -> (sql: String, arguments: StatementArguments) {

@@ -66,12 +66,12 @@ public struct SQLiteNotificationStore: Sendable {
 
     // MARK: - Flushing groups
 
-    /// Every due group, the firing alerts of all groups (inhibition looks across groups) and
-    /// the silences, handed to `decide` inside one write transaction together with applying
-    /// its decisions: no transition can slip between what a group held and what was sent.
-    /// Returns the receivers that got new outbox entries.
+    /// Every due group, the firing alerts of all groups (inhibition looks across groups; only
+    /// read when `withFiring`) and the silences, handed to `decide` inside one write
+    /// transaction together with applying its decisions: no transition can slip between what
+    /// a group held and what was sent. Returns the receivers that got new outbox entries.
     public func flushDueGroups(
-        at now: Timestamp, limit: Int = 250,
+        at now: Timestamp, limit: Int = 250, withFiring: Bool = true,
         decide: @escaping @Sendable (NotificationGroupRecord, NotificationFlushContext) throws -> NotificationGroupFlush
     ) async throws(StorageError) -> Set<String> {
         let writer = try database.requireWriter("flushing notification groups")
@@ -81,7 +81,7 @@ public struct SQLiteNotificationStore: Sendable {
                                              arguments: [now.nanoseconds, limit])
                 guard !groups.isEmpty else { return [] }
                 let context = try NotificationFlushContext(
-                    firing: Self.firingAlerts(db), silences: Self.silences(db, sql: "SELECT * FROM silences WHERE ends_ns > ?",
+                    firing: withFiring ? Self.firingAlerts(db) : [:], silences: Self.silences(db, sql: "SELECT * FROM silences WHERE ends_ns > ?",
                                                                                     arguments: [now.nanoseconds]))
                 var receivers: Set<String> = []
                 for group in groups {
