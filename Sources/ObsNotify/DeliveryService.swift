@@ -87,10 +87,19 @@ public struct DeliveryService: Service {
         let attempt = DeliveryAttempt(receiver: receiver, entry: entry)
         let started = clock.now()
         if started >= entry.createdAt.adding(nanoseconds: receiver.maxDeliveryTime.totalNanoseconds) {
-            await finish(entry, receiver: receiver.name, at: started, seconds: 0,
-                         outcome: .dead(statusCode: entry.lastStatusCode,
-                                        error: "gave up after \(DurationText.text(receiver.maxDeliveryTime)) (max_delivery_time): "
-                                            + (entry.lastError ?? "never attempted")))
+            // It waited past max_delivery_time (obs was down, or its group was blocked): given
+            // up without another attempt.
+            let reason = "gave up after \(DurationText.text(receiver.maxDeliveryTime)) (max_delivery_time): "
+                + (entry.lastError ?? "never attempted")
+            do {
+                try await store.abandon(entry.id, at: started, reason: reason)
+                observer.attempted(receiver.name, "dead", 0)
+                logger.error("notification given up", metadata: [
+                    "receiver": "\(receiver.name)", "error": "\(reason)", "idempotency_key": "\(entry.idempotencyKey)",
+                ])
+            } catch {
+                logger.error("an expired notification could not be given up", metadata: ["error": "\(error)"])
+            }
             return
         }
         let body = entry.notification.body
@@ -127,7 +136,9 @@ public struct DeliveryService: Service {
             observer.attempted(receiver, "delivered", seconds)
         case .retry(let code, let error, let next):
             observer.attempted(receiver, "retry", seconds)
-            logger.warning("notification delivery failed; retrying", metadata: [
+            // The first failure of a notification is a warning; its retries would flood the log
+            // during an outage (the outbox and the metrics keep the count).
+            logger.log(level: entry.attempts == 0 ? .warning : .debug, "notification delivery failed; retrying", metadata: [
                 "receiver": "\(receiver)", "status": "\(code.map(String.init) ?? "-")", "error": "\(error)",
                 "next_attempt": "\(next)", "idempotency_key": "\(entry.idempotencyKey)",
             ])

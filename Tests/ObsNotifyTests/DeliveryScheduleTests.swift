@@ -149,4 +149,26 @@ import Testing
             }
         }
     }
+
+    @Test("a notification that waited past max_delivery_time (obs was down) is given up without an attempt")
+    func expiredWhileWaiting() async throws {
+        try await WebhookRecorder.withRecorder { recorder in
+            var receiver = NotificationPipelineFixture.receiver("hook", format: .json)
+            receiver.url = URL(string: recorder.url())!
+            receiver.maxDeliveryTime = .seconds(60)
+            let fixture = try NotificationPipelineFixture(route: RouteSpec(receiver: "hook", groupWait: .zero), receivers: [receiver])
+            try await fixture.fire(["alertname": "HighLatency", "service": "checkout"])
+            await fixture.flush()
+            fixture.advance(by: .seconds(61))
+            let delivery = DeliveryService(receivers: [ResolvedReceiver(receiver: receiver, secret: nil, routingKey: nil)],
+                                           store: fixture.store, clock: fixture.clock, logger: Logger(label: "test"))
+            try await Self.running(delivery) {
+                #expect(try await Self.eventually { try await fixture.outbox().first?.status == .dead })
+                let entry = try #require(try await fixture.outbox().first)
+                #expect(entry.lastError == "gave up after 1m (max_delivery_time): never attempted")
+                #expect(entry.attempts == 0)
+                #expect(recorder.requests.isEmpty)
+            }
+        }
+    }
 }
