@@ -44,7 +44,7 @@ public struct NotificationsConfig: Sendable, Equatable {
     }
 
     mutating func readRoute(_ node: Node, walker: inout ConfigWalker) {
-        route = Self.route(node, path: "route", isRoot: true, walker: &walker)
+        route = Self.route(node, path: "route", walker: &walker)
     }
 
     mutating func readInhibitRules(_ node: Node, walker: inout ConfigWalker) {
@@ -93,6 +93,7 @@ public struct NotificationsConfig: Sendable, Equatable {
         var name: String?
         var url: String?
         var format: ReceiverFormat?
+        var formatGiven = false
         var receiver = Receiver(name: "", url: URL(fileURLWithPath: "/"), format: .json)
         let before = walker.problems.count
         walker.mapping(node, path: path) { key, value, walker in
@@ -101,6 +102,7 @@ public struct NotificationsConfig: Sendable, Equatable {
             case "name": walker.string(value, path: keyPath) { name = $0 }
             case "url": walker.string(value, path: keyPath) { url = $0 }
             case "format":
+                formatGiven = true
                 walker.choice(value, path: keyPath, among: ReceiverFormat.allCases.map(\.rawValue)) { format = ReceiverFormat(rawValue: $0) }
             case "secret_env": walker.string(value, path: keyPath) { receiver.secretEnv = $0 }
             case "routing_key_env": walker.string(value, path: keyPath) { receiver.routingKeyEnv = $0 }
@@ -128,22 +130,22 @@ public struct NotificationsConfig: Sendable, Equatable {
             default: walker.unknown(value, path: keyPath)
             }
         }
-        guard let name, !name.isEmpty else {
+        if name?.isEmpty ?? true {
             walker.problem(node, "\(path).name", "is required")
-            return nil
         }
-        guard let format else {
+        if !formatGiven {
             walker.problem(node, "\(path).format", "is required (one of \(ReceiverFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-            return nil
         }
-        let address = url ?? (format == .pagerduty ? pagerDutyEventsURL : nil)
-        guard let address else {
+        var parsed: URL?
+        if let address = url ?? (format == .pagerduty ? pagerDutyEventsURL : nil) {
+            if let candidate = URL(string: address), candidate.scheme == "http" || candidate.scheme == "https",
+               candidate.host?.isEmpty == false {
+                parsed = candidate
+            } else {
+                walker.problem(node, "\(path).url", "\"\(address)\" is not an http(s) URL")
+            }
+        } else if format != nil {
             walker.problem(node, "\(path).url", "is required")
-            return nil
-        }
-        guard let parsed = URL(string: address), parsed.scheme == "http" || parsed.scheme == "https", parsed.host?.isEmpty == false else {
-            walker.problem(node, "\(path).url", "\"\(address)\" is not an http(s) URL")
-            return nil
         }
         if format == .pagerduty, receiver.routingKeyEnv == nil {
             walker.problem(node, "\(path).routing_key_env", "is required for format pagerduty")
@@ -151,14 +153,14 @@ public struct NotificationsConfig: Sendable, Equatable {
         if receiver.retry.maxBackoff < receiver.retry.initialBackoff {
             walker.problem(node, "\(path).backoff", "max must not be below initial")
         }
-        guard walker.problems.count == before else { return nil }
+        guard walker.problems.count == before, let name, let format, let parsed else { return nil }
         receiver.name = name
         receiver.url = parsed
         receiver.format = format
         return receiver
     }
 
-    private static func route(_ node: Node, path: String, isRoot: Bool, walker: inout ConfigWalker) -> RouteSpec {
+    private static func route(_ node: Node, path: String, walker: inout ConfigWalker) -> RouteSpec {
         var spec = RouteSpec()
         walker.mapping(node, path: path) { key, value, walker in
             let keyPath = "\(path).\(key)"
@@ -172,7 +174,7 @@ public struct NotificationsConfig: Sendable, Equatable {
             case "continue": walker.boolean(value, path: keyPath) { spec.continueMatching = $0 }
             case "routes":
                 walker.sequence(value, path: keyPath) { index, child, walker in
-                    spec.routes.append(route(child, path: "\(keyPath)[\(index)]", isRoot: false, walker: &walker))
+                    spec.routes.append(route(child, path: "\(keyPath)[\(index)]", walker: &walker))
                 }
             default: walker.unknown(value, path: keyPath)
             }
