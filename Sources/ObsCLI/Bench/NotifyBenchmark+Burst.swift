@@ -45,16 +45,9 @@ extension NotifyBenchmark {
         let setup = NotifyBenchmarkDaemon(name: "burst", rules: BenchRuleFiles.Group(name: group, interval: "1s", rules: [rule]),
                                           receiverURL: recorder.url, groupBy: ["alertname", "service"], groupInterval: "1m")
         progress("1. burst: starting obs serve (rule \(rule.expr), interval 1s; route \(setup.routeSummary))…")
-        let daemon: BenchDaemon
-        do {
-            daemon = try await setup.start(in: workDirectory)
-        } catch {
-            await recorder.stop()
-            throw error
+        return try await withBurstDaemon(setup, recorder: recorder, in: workDirectory) { daemon in
+            await runBurst(daemon: daemon, recorder: recorder, group: group, rule: rule, setup: setup)
         }
-        let result = await runBurst(daemon: daemon, recorder: recorder, group: group, rule: rule, setup: setup)
-        await recorder.stop()
-        return try result.get()
     }
 
     private func runBurst(daemon: BenchDaemon, recorder: NotifyBenchmarkRecorder, group: String, rule: BenchRuleFiles.Rule,
@@ -80,17 +73,11 @@ extension NotifyBenchmark {
                 progress("  \(seen) of \(expectedPosts) POSTs so far")
             }
             let arrivedWhenComplete = recorder.count
-            try? await Task.sleep(for: .seconds(3))
-            let usage = cpu.measure()
-            let arrivals = recorder.arrivals
-            let history = try await api.transitions(to: "firing")
-            let unhealthy = try await api.evaluation(ofGroup: group, withRules: true).unhealthy
-            let outbox = try await api.notifications()
-            let metrics = await DaemonMetrics.scrape(port: daemon.httpPort)
-            let peakRSS = daemon.peakResidentBytes
-            let exitStatus = daemon.stop()
-
-            let (payloads, unreadable) = NotifyBenchmarkPayload.parse(arrivals)
+            let capture = try await captureAfterBurst(daemon: daemon, recorder: recorder, api: api, cpu: cpu, group: group)
+            let (usage, arrivals, payloads, unreadable) = (capture.usage, capture.arrivals, capture.payloads, capture.unreadable)
+            let (history, unhealthy, outbox, metrics) = (capture.history, capture.unhealthy, capture.outbox, capture.metrics)
+            let (peakRSS, exitStatus) = (capture.peakRSS, capture.exitStatus)
+            let (instants, perPost, keys, statuses) = (capture.instants, capture.perPost, capture.keys, capture.statuses)
             let firedAt = Dictionary(history.map { ($0.fingerprint, $0.time) }, uniquingKeysWith: { first, _ in first })
             let composedAt = Dictionary(outbox.map { ($0.idempotencyKey, $0.time) }, uniquingKeysWith: { first, _ in first })
             var latencies: [Double] = [], composed: [Double] = [], delivered: [Double] = []
@@ -104,13 +91,7 @@ extension NotifyBenchmark {
                     if let latest = fired.max() { composed.append(Self.seconds(from: latest, to: time)) }
                 }
             }
-            var instants: [Timestamp: Int] = [:]
-            for transition in history { instants[transition.time, default: 0] += 1 }
-            var perPost: [Int: Int] = [:]
-            for payload in payloads { perPost[payload.alerts.count, default: 0] += 1 }
-            let keys = Set(arrivals.compactMap(\.idempotencyKey))
             let fingerprints = Set(payloads.flatMap { $0.alerts.map(\.fingerprint) })
-            let statuses = Dictionary(grouping: outbox, by: \.status).mapValues(\.count)
 
             let alerts = series.count
             var failures: [String] = []
