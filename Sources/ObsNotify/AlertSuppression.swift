@@ -12,11 +12,11 @@ public struct AlertSuppression: Sendable, Equatable {
     /// firing ones among `alerts` are the inhibition sources.
     public static func of(_ alerts: [Alert], silences: [Silence], inhibitor: Inhibitor?, at now: Timestamp) -> [String: AlertSuppression] {
         let active = silences.filter { $0.state(at: now) == .active }
-        let sources = alerts.filter { $0.state == .firing }.map(\.labels)
+        let sources = inhibitor?.sources(firing: alerts.filter { $0.state == .firing }.map(\.labels))
         var result: [String: AlertSuppression] = [:]
         for alert in alerts {
             let silencedBy = active.filter { $0.matches(alert.labels) }.map(\.id)
-            let inhibited = inhibitor?.isInhibited(alert.labels, byFiring: sources) ?? false
+            let inhibited = sources?.isInhibited(alert.labels) ?? false
             if !silencedBy.isEmpty || inhibited {
                 result[alert.fingerprint] = AlertSuppression(silencedBy: silencedBy, inhibited: inhibited)
             }

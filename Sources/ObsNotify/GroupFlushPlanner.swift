@@ -22,7 +22,25 @@ public struct GroupFlushPlanner: Sendable {
     /// Only inhibit rules look at the firing alerts of other groups.
     public var needsFiringAlerts: Bool { !policy.inhibitor.rules.isEmpty }
 
-    public func plan(_ group: NotificationGroupRecord, context: NotificationFlushContext, silences: [Silence], at now: Timestamp)
+    /// What mutes an alert during one flush: the silences active at `now` and the firing
+    /// alerts indexed for the inhibit rules, prepared once for all the groups it flushes.
+    public struct MuteConditions: Sendable {
+        let silences: [Silence]
+        let inhibition: InhibitionSources?
+
+        func mutes(_ labels: [String: String]) -> Bool {
+            silences.contains { $0.matches(labels) } || inhibition?.isInhibited(labels) == true
+        }
+    }
+
+    public func muteConditions(_ context: NotificationFlushContext, at now: Timestamp) -> MuteConditions {
+        MuteConditions(
+            silences: context.silences.compactMap(Silence.init(record:)).filter { $0.state(at: now) == .active },
+            inhibition: needsFiringAlerts ? policy.inhibitor.sources(firing: Array(context.firing.values)) : nil
+        )
+    }
+
+    public func plan(_ group: NotificationGroupRecord, muting conditions: MuteConditions, at now: Timestamp)
         -> NotificationGroupFlush {
         let allResolved = group.alerts.filter { !$0.firing }.map(\.fingerprint)
         guard let receiver = policy.receivers[group.receiver] else {
@@ -31,11 +49,7 @@ public struct GroupFlushPlanner: Sendable {
                                           notifiedFiring: [], flushed: false, nextDueAt: nil)
         }
         let route = policy.route(id: group.routeID)
-        let sources = Array(context.firing.values)
-        let firing = group.alerts.filter { alert in
-            alert.firing && !silences.contains { $0.state(at: now) == .active && $0.matches(alert.labels) }
-                && !policy.inhibitor.isInhibited(alert.labels, byFiring: sources)
-        }
+        let firing = group.alerts.filter { $0.firing && !conditions.mutes($0.labels) }
         let shown = Set(firing.map(\.fingerprint))
         let resolvedToAnnounce = group.alerts.filter { !$0.firing && group.notifiedFiring.contains($0.fingerprint) }
         let isAlertmanager = receiver.receiver.format == .alertmanagerAPI

@@ -40,9 +40,11 @@ public struct NotificationDispatcher: Service {
         let now = clock.now()
         do {
             let planner = self.planner
-            let receivers = try await store.flushDueGroups(at: now, withFiring: planner.needsFiringAlerts) { group, context in
-                planner.plan(group, context: context, silences: context.silences.compactMap(Silence.init(record:)), at: now)
-            }
+            let receivers = try await store.flushDueGroups(
+                at: now, withFiring: planner.needsFiringAlerts,
+                prepare: { context in planner.muteConditions(context, at: now) },
+                decide: { group, conditions in planner.plan(group, muting: conditions, at: now) }
+            )
             if !receivers.isEmpty { outboxChanged(receivers) }
             return try await store.nextGroupDue()
         } catch {

@@ -104,7 +104,7 @@ struct SilenceRequest: Sendable {
         let start = startsAt ?? now
         let endsAt: Timestamp
         if let text = object["ends_at"] as? String {
-            guard let time = Timestamp.parse(text).success ?? Double(text).flatMap({ Timestamp.fromEpoch(double: $0).success }) else {
+            guard let time = (try? Timestamp.parse(text).get()) ?? Double(text).flatMap({ try? Timestamp.fromEpoch(double: $0).get() }) else {
                 return .failure(.init(message: "ends_at: \"\(text)\" is not a time (RFC 3339 or epoch seconds)"))
             }
             endsAt = time
@@ -122,12 +122,5 @@ struct SilenceRequest: Sendable {
         let comment = object["comment"] as? String ?? ""
         let author = object["author"] as? String ?? ""
         return .success(SilenceRequest(matchers: matchers, startsAt: start, endsAt: endsAt, comment: comment, author: author))
-    }
-}
-
-extension Result {
-    var success: Success? {
-        if case .success(let value) = self { return value }
-        return nil
     }
 }

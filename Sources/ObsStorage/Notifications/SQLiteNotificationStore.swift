@@ -69,10 +69,12 @@ public struct SQLiteNotificationStore: Sendable {
     /// Every due group, the firing alerts of all groups (inhibition looks across groups; only
     /// read when `withFiring`) and the silences, handed to `decide` inside one write
     /// transaction together with applying its decisions: no transition can slip between what
-    /// a group held and what was sent. Returns the receivers that got new outbox entries.
-    public func flushDueGroups(
+    /// a group held and what was sent. `prepare` turns that context into what `decide` needs,
+    /// once per transaction. Returns the receivers that got new outbox entries.
+    public func flushDueGroups<Prepared>(
         at now: Timestamp, limit: Int = 250, withFiring: Bool = true,
-        decide: @escaping @Sendable (NotificationGroupRecord, NotificationFlushContext) throws -> NotificationGroupFlush
+        prepare: @escaping @Sendable (NotificationFlushContext) -> Prepared,
+        decide: @escaping @Sendable (NotificationGroupRecord, Prepared) throws -> NotificationGroupFlush
     ) async throws(StorageError) -> Set<String> {
         let writer = try database.requireWriter("flushing notification groups")
         do {
@@ -80,12 +82,11 @@ public struct SQLiteNotificationStore: Sendable {
                 let groups = try Self.groups(db, sql: "SELECT * FROM notify_groups WHERE due_ns <= ? ORDER BY due_ns, id LIMIT ?",
                                              arguments: [now.nanoseconds, limit])
                 guard !groups.isEmpty else { return [] }
-                let context = try NotificationFlushContext(
-                    firing: withFiring ? Self.firingAlerts(db) : [:], silences: Self.silences(db, sql: "SELECT * FROM silences WHERE ends_ns > ?",
-                                                                                    arguments: [now.nanoseconds]))
+                let silences = try Self.silences(db, sql: "SELECT * FROM silences WHERE ends_ns > ?", arguments: [now.nanoseconds])
+                let prepared = prepare(NotificationFlushContext(firing: withFiring ? try Self.firingAlerts(db) : [:], silences: silences))
                 var receivers: Set<String> = []
                 for group in groups {
-                    let flush = try decide(group, context)
+                    let flush = try decide(group, prepared)
                     if let notification = flush.notification {
                         try Self.insert(notification, createdAt: now, db)
                         receivers.insert(notification.receiver)
