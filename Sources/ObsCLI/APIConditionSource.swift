@@ -11,7 +11,8 @@ struct APIConditionSource: RuleConditionSource {
     let base: URL
     let token: String?
 
-    func condition(of rule: AlertingRule, at times: [Timestamp]) async throws(QueryError) -> ConditionResult {
+    /// The daemon rebuilds anomaly detectors at each query: `anomalies` is not needed.
+    func condition(of rule: AlertingRule, at times: [Timestamp], anomalies: AnomalyMemory) async throws(QueryError) -> ConditionResult {
         guard case .binary(let operation) = rule.expression, operation.op.isComparison else {
             return try ConditionResult.holdingWhereValued(try await operand(rule.query, rule.expression, at: times), times: times,
                                                           position: rule.expression.position)

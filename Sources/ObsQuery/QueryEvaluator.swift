@@ -21,9 +21,18 @@ public struct QueryEvaluator: Sendable {
     public static let maxBucketsPerSelector = 2_000_000
 
     let source: RollupQuerySource
+    /// Where `anomaly(…)` keeps its detectors between evaluations (a rule's); nil: each
+    /// evaluation rebuilds them from the rollups.
+    let anomalies: AnomalyMemory?
 
-    public init(source: RollupQuerySource) {
+    public init(source: RollupQuerySource, anomalies: AnomalyMemory? = nil) {
         self.source = source
+        self.anomalies = anomalies
+    }
+
+    /// The same evaluator, keeping `anomaly(…)`'s detectors in `memory`.
+    public func remembering(_ memory: AnomalyMemory) -> QueryEvaluator {
+        QueryEvaluator(source: source, anomalies: memory)
     }
 
     /// The value of `expression` at `time`.
@@ -107,7 +116,7 @@ public struct QueryEvaluator: Sendable {
 
     // MARK: - Functions
 
-    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent"
+    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly"
     static let percentiles: [String: Double] = ["p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99]
 
     private func evaluate(_ call: FunctionCall, grouping: [String]?, at times: [Timestamp]) async throws(QueryError) -> Value {
@@ -144,8 +153,10 @@ public struct QueryEvaluator: Sendable {
                 throw QueryError(at: call.position, "absent(…) has no by (…): it is one series, present when nothing matched")
             }
             return try await windowed(selector, reduction: .absent, grouping: nil, at: times)
-        case "anomaly", "burn_rate":
-            throw QueryError(at: call.position, "\(call.name)(…) is not supported by this version of obs yet (anomaly detection and SLOs are the next step)")
+        case "anomaly":
+            return try await anomaly(call, grouping: grouping, at: times)
+        case "burn_rate":
+            throw QueryError(at: call.position, "\(call.name)(…) is not supported by this version of obs yet (SLOs are the next step)")
         default:
             throw QueryError(at: call.position, "unknown function \"\(call.name)\" (functions: \(Self.functionNames))")
         }

@@ -182,7 +182,7 @@ struct QueryLexer: Sendable {
                 if isCompound {
                     throw QueryError(
                         at: unitPosition,
-                        "expected a unit after \(text(from: magnitudeIndex)) in duration \(text(from: startIndex)) (use ms, s, m, h or d)"
+                        "expected a unit after \(text(from: magnitudeIndex)) in duration \(text(from: startIndex)) (use ms, s, m, h, d or w)"
                     )
                 }
                 total = magnitude
@@ -194,11 +194,12 @@ struct QueryLexer: Sendable {
             case "m": milliseconds = 60_000
             case "h": milliseconds = 3_600_000
             case "d": milliseconds = 86_400_000
+            case "w": milliseconds = 604_800_000
             default:
                 let written = String(characters[startIndex..<unitIndex])
                 throw QueryError(
                     at: unitPosition,
-                    "unknown unit \"\(unitText)\" after number \(written) (use ms, s, m, h, d or %)"
+                    "unknown unit \"\(unitText)\" after number \(written) (use ms, s, m, h, d, w or %)"
                 )
             }
             total += magnitude * milliseconds

@@ -66,12 +66,15 @@ public struct RuleBacktest: Sendable {
     private func backtest(_ rule: AlertingRule, of group: RuleGroup, at instants: [Timestamp], until: Timestamp,
                           chunkDone: @Sendable () -> Void) async -> ([AlertEpisode], BacktestRuleSummary) {
         var run = RuleRun(rule: rule, group: group, machine: AlertStateMachine(rule: rule, externalURL: externalURL))
+        // Detectors start from the history before `since` and stream through the chunks, as
+        // the live engine's do through its evaluations.
+        let anomalies = AnomalyMemory()
         var start = 0
         while start < instants.count {
             let chunk = Array(instants[start..<min(start + chunkSize, instants.count)])
             start += chunk.count
             do {
-                run.apply(try await source.condition(of: rule, at: chunk))
+                run.apply(try await source.condition(of: rule, at: chunk, anomalies: anomalies))
             } catch {
                 run.summary.failedEvaluations += chunk.count
                 run.summary.evaluations += chunk.count

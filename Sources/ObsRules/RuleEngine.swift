@@ -20,6 +20,10 @@ public actor RuleEngine {
     private var groupStatuses: [String: GroupStatus] = [:]
     /// Rules whose evaluation overran its timeout and is still running in the background.
     private let running = RunningRules()
+    /// The anomaly detectors of each rule that scores series with `anomaly(…)`.
+    private var anomalyMemories: [RuleKey: AnomalyMemory] = [:]
+    /// When each of them was last stored.
+    private var anomalyStoredAt: [RuleKey: Timestamp] = [:]
 
     let conditions: any RuleConditionSource
     let store: any AlertStore
@@ -28,13 +32,17 @@ public actor RuleEngine {
     let externalURL: String
     /// How long one rule's query may take; nil: a group's interval.
     let ruleTimeout: Duration?
+    /// How often a rule's anomaly detectors are stored with its alert state (in event time).
+    /// A restart catches up the samples since from the rollups, so this bounds that work, not
+    /// what is remembered.
+    let anomalyStoreInterval: Duration
     let observer: RuleEngineObserver
     let logger: Logger
 
     /// `conditions` evaluates rule expressions: the query evaluator over the daemon's store.
     public init(rules: RuleSet, conditions: any RuleConditionSource, store: any AlertStore, sinks: [any AlertTransitionSink] = [],
-                clock: any ObsClock, externalURL: String, ruleTimeout: Duration? = nil, observer: RuleEngineObserver = .init(),
-                logger: Logger) {
+                clock: any ObsClock, externalURL: String, ruleTimeout: Duration? = nil, anomalyStoreInterval: Duration = .seconds(300),
+                observer: RuleEngineObserver = .init(), logger: Logger) {
         self.rules = rules
         ruleKeys = rules.ruleKeys
         self.conditions = conditions
@@ -43,17 +51,28 @@ public actor RuleEngine {
         self.clock = clock
         self.externalURL = externalURL
         self.ruleTimeout = ruleTimeout
+        self.anomalyStoreInterval = anomalyStoreInterval
         self.observer = observer
         self.logger = logger
     }
 
     /// Resumes the alerts stored by the previous run. Alerts of rules that are no longer
     /// loaded are resolved at `time`; the others continue where they were (a firing alert
-    /// keeps firing without a new transition, a pending one keeps its `activeAt`).
+    /// keeps firing without a new transition, a pending one keeps its `activeAt`). Anomaly
+    /// detectors resume from their stored state.
     public func restore(at time: Timestamp) async throws(StorageError) {
         let stored = try await store.activeAlerts()
         let known = ruleKeys
         var orphans = AlertStateChange()
+        for states in try await store.anomalyStates() {
+            let key = RuleKey(group: states.group, name: states.rule)
+            if known.contains(key) {
+                anomalyMemory(for: key).restore(states.calls)
+                anomalyStoredAt[key] = time
+            } else {
+                orphans.anomalyStates.append(RuleAnomalyStates(group: states.group, rule: states.rule, calls: []))
+            }
+        }
         for alert in stored {
             let key = RuleKey(group: alert.group, name: alert.alertname)
             if known.contains(key) {
@@ -75,6 +94,9 @@ public actor RuleEngine {
     public func replaceRules(_ new: RuleSet, at time: Timestamp) async {
         let kept = new.ruleKeys
         var removed = AlertStateChange()
+        for key in anomalyMemories.keys where !kept.contains(key) {
+            removed.anomalyStates.append(RuleAnomalyStates(group: key.group, rule: key.name, calls: []))
+        }
         for (key, ruleAlerts) in alerts where !kept.contains(key) {
             for (fingerprint, alert) in ruleAlerts.sorted(by: { $0.key < $1.key }) {
                 removed.removed.append((alert.group, fingerprint))
@@ -91,6 +113,8 @@ public actor RuleEngine {
         ruleKeys = kept
         alerts = alerts.filter { kept.contains($0.key) }
         statuses = statuses.filter { kept.contains($0.key) }
+        anomalyMemories = anomalyMemories.filter { kept.contains($0.key) }
+        anomalyStoredAt = anomalyStoredAt.filter { kept.contains($0.key) }
         let groups = Set(new.groups.map(\.name))
         groupStatuses = groupStatuses.filter { groups.contains($0.key) }
         countAlerts()
@@ -144,9 +168,10 @@ public actor RuleEngine {
         }
         let conditions = self.conditions
         let running = self.running
+        let anomalies = rule.expression.containsAnomaly ? anomalyMemory(for: key) : AnomalyMemory()
         let query = Task {
             defer { running.finish(key) }
-            return try await conditions.condition(of: rule, at: [time])
+            return try await conditions.condition(of: rule, at: [time], anomalies: anomalies)
         }
         let result: Result<ConditionResult, RuleFailure> = await Deadline.race(query, timeout: timeout, clock: clock) {
             RuleFailure("the query did not finish within \(DurationText.text(timeout))")
@@ -158,14 +183,48 @@ public actor RuleEngine {
         }
         let samples = condition.series.map { RuleSample(labels: $0.labels, value: $0.values.first ?? nil, holds: $0.holds.first ?? false) }
         let machine = AlertStateMachine(rule: rule, externalURL: externalURL)
-        let (next, change) = machine.step(alerts[key] ?? [:], samples: samples, at: time)
+        var (next, change) = machine.step(alerts[key] ?? [:], samples: samples, at: time)
+        let storesAnomalies = anomalyMemories[key].map { memory in
+            memory.forgetUnused()
+            guard let stored = anomalyStoredAt[key] else { return true }
+            return time.nanoseconds - stored.nanoseconds >= anomalyStoreInterval.totalNanoseconds
+        } ?? false
+        if storesAnomalies, let memory = anomalyMemories[key] {
+            change.anomalyStates = [RuleAnomalyStates(group: key.group, rule: key.name, calls: memory.encoded())]
+        }
         do {
             try await store.commit(change, sinks: sinks)
         } catch {
             return .failure(RuleFailure("storing the alerts' new state failed: \(error)"))
         }
+        if storesAnomalies { anomalyStoredAt[key] = time }
         return .success(next)
     }
+
+    private func anomalyMemory(for key: RuleKey) -> AnomalyMemory {
+        if let memory = anomalyMemories[key] { return memory }
+        let memory = AnomalyMemory()
+        anomalyMemories[key] = memory
+        return memory
+    }
+
+    /// Stores every rule's anomaly detectors now (at shutdown), so that the next start has
+    /// nothing to catch up beyond the time it was down.
+    public func storeAnomalyStates() async {
+        var change = AlertStateChange()
+        for (key, memory) in anomalyMemories.sorted(by: { ($0.key.group, $0.key.name) < ($1.key.group, $1.key.name) }) {
+            change.anomalyStates.append(RuleAnomalyStates(group: key.group, rule: key.name, calls: memory.encoded()))
+        }
+        do {
+            try await store.commit(change, sinks: sinks)
+        } catch {
+            logger.warning("Storing the anomaly detectors' state failed; the next start rebuilds it from the rollups.",
+                           metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Series the anomaly detectors follow, over all rules.
+    public var anomalySeriesCount: Int { anomalyMemories.values.reduce(0) { $0 + $1.seriesCount } }
 
     // MARK: - Reading
 

@@ -42,6 +42,7 @@ public final class RuleManager: Service {
             // Shutdown: an evaluation in progress finishes before the store closes.
             loops.cancel()
             await loops.value
+            await engine.storeAnomalyStates()
         } onGracefulShutdown: {
             continuation.finish()
         }

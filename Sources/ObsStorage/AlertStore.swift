@@ -6,14 +6,18 @@ public struct AlertStateChange: Sendable {
     public var upserted: [Alert]
     public var removed: [(group: String, fingerprint: String)]
     public var transitions: [AlertTransition]
+    /// Rules whose stored anomaly states this change replaces.
+    public var anomalyStates: [RuleAnomalyStates]
 
-    public init(upserted: [Alert] = [], removed: [(group: String, fingerprint: String)] = [], transitions: [AlertTransition] = []) {
+    public init(upserted: [Alert] = [], removed: [(group: String, fingerprint: String)] = [], transitions: [AlertTransition] = [],
+                anomalyStates: [RuleAnomalyStates] = []) {
         self.upserted = upserted
         self.removed = removed
         self.transitions = transitions
+        self.anomalyStates = anomalyStates
     }
 
-    public var isEmpty: Bool { upserted.isEmpty && removed.isEmpty && transitions.isEmpty }
+    public var isEmpty: Bool { upserted.isEmpty && removed.isEmpty && transitions.isEmpty && anomalyStates.isEmpty }
 }
 
 /// Which transitions of the alert history to read, oldest first.
@@ -43,6 +47,8 @@ public struct AlertHistoryQuery: Sendable, Equatable {
 public protocol AlertStore: Sendable {
     /// Every stored active (pending or firing) alert: what a restart resumes from.
     func activeAlerts() async throws(StorageError) -> [Alert]
+    /// Every stored anomaly state, by rule: what a restart resumes the detectors from.
+    func anomalyStates() async throws(StorageError) -> [RuleAnomalyStates]
     func commit(_ change: AlertStateChange, sinks: [any AlertTransitionSink]) async throws(StorageError)
     func transitions(matching query: AlertHistoryQuery) async throws(StorageError) -> [AlertTransition]
 }

@@ -192,6 +192,22 @@ extension ObsDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-anomaly-state") { db in
+            // What each anomaly rule's detectors learned, per call and series: written with
+            // the rule's alert state (at most every few minutes) so that a restart resumes
+            // it and catches up only the samples it missed.
+            try db.execute(sql: """
+                CREATE TABLE anomaly_state (
+                    rule_group TEXT NOT NULL,
+                    rule_name TEXT NOT NULL,
+                    call TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    fed_through INTEGER NOT NULL,
+                    state BLOB NOT NULL,
+                    PRIMARY KEY (rule_group, rule_name, call, labels)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

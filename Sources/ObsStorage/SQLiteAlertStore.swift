@@ -69,6 +69,18 @@ public struct SQLiteAlertStore: AlertStore {
                             Self.finite(transition.value), transition.activeAt.nanoseconds,
                         ])
                 }
+                for rule in change.anomalyStates {
+                    try db.execute(sql: "DELETE FROM anomaly_state WHERE rule_group = ? AND rule_name = ?", arguments: [rule.group, rule.rule])
+                    let insert = try db.cachedStatement(sql: """
+                        INSERT INTO anomaly_state (rule_group, rule_name, call, labels, fed_through, state) VALUES (?, ?, ?, ?, ?, ?)
+                        """)
+                    for call in rule.calls {
+                        for series in call.series {
+                            try insert.execute(arguments: [rule.group, rule.rule, call.call, Self.json(series.labels), call.fedThrough,
+                                                           Data(series.state)])
+                        }
+                    }
+                }
                 if !change.transitions.isEmpty {
                     let transaction = SQLiteAlertTransaction(db)
                     for sink in sinks { try sink.record(change.transitions, in: transaction) }
@@ -79,6 +91,42 @@ public struct SQLiteAlertStore: AlertStore {
         }
         if !change.transitions.isEmpty {
             for sink in sinks { sink.committed(change.transitions) }
+        }
+    }
+
+    public func anomalyStates() async throws(StorageError) -> [RuleAnomalyStates] {
+        do {
+            return try await database.reader.read { db in
+                var rules: [RuleAnomalyStates] = []
+                var calls: [AnomalyStateRecord] = []
+                var current: (group: String, rule: String)?
+                func finishRule() {
+                    if let current, !calls.isEmpty { rules.append(RuleAnomalyStates(group: current.group, rule: current.rule, calls: calls)) }
+                    calls = []
+                }
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT rule_group, rule_name, call, labels, fed_through, state FROM anomaly_state
+                    ORDER BY rule_group, rule_name, call, labels
+                    """)
+                while let row = try rows.next() {
+                    let group: String = row[0], rule: String = row[1], call: String = row[2]
+                    if current?.group != group || current?.rule != rule {
+                        finishRule()
+                        current = (group, rule)
+                    }
+                    let state: Data = row[5]
+                    let series = (labels: Self.labels(row[3]), state: [UInt8](state))
+                    if calls.last?.call == call {
+                        calls[calls.count - 1].series.append(series)
+                    } else {
+                        calls.append(AnomalyStateRecord(call: call, fedThrough: row[4], series: [series]))
+                    }
+                }
+                finishRule()
+                return rules
+            }
+        } catch {
+            throw database.storageError("reading the anomaly detectors' state", error)
         }
     }
 

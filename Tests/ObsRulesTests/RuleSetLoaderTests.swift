@@ -33,15 +33,17 @@ struct RuleSetLoaderTests {
                   - alert: E
                     expr: p95(latency[5m]
                   - alert: F
-                    expr: anomaly(p95(latency[1m])) > 3
+                    expr: anomaly(p95(latency[1m]), season=2d) > 3
+                  - alert: G
+                    expr: anomaly(p95(latency[1m]) by (service), baseline=1h, season=1d) > 3
             """)
         #expect(found == [
-            #"rules/checkout.yaml:5:9: group "checkout", rule 1 "A": unknown function "p59" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent)"#,
+            #"rules/checkout.yaml:5:9: group "checkout", rule 1 "A": unknown function "p59" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly)"#,
             #"rules/checkout.yaml:7:9: group "checkout", rule 2 "B": expr 1:5: cannot group latency by "sevice" (labels: service, route, method)"#,
             #"rules/checkout.yaml:9:9: group "checkout", rule 3 "C": expr 1:6: rate applies to requests, errors, logs, not latency"#,
             #"rules/checkout.yaml:11:9: group "checkout", rule 4 "D": expr 1:3: both sides of > are numbers; an alert needs series on one side"#,
             #"rules/checkout.yaml:13:9: group "checkout", rule 5 "E": expr 1:16: expected ")" to close the call of p95 at 1:1, found end of expression"#,
-            #"rules/checkout.yaml:15:9: group "checkout", rule 6 "F": anomaly(…) is not supported by this version of obs yet (anomaly detection and SLOs are the next step)"#,
+            #"rules/checkout.yaml:15:9: group "checkout", rule 6 "F": expr 1:34: season=2d is not none, 1d or 1w"#,
         ], "\(found)")
     }
 

@@ -67,7 +67,7 @@ final class ScriptedConditions: RuleConditionSource {
         self.script = script
     }
 
-    func condition(of rule: AlertingRule, at times: [Timestamp]) async throws(QueryError) -> ConditionResult {
+    func condition(of rule: AlertingRule, at times: [Timestamp], anomalies: AnomalyMemory) async throws(QueryError) -> ConditionResult {
         var byLabels: [[String: String]: (values: [Double?], holds: [Bool])] = [:]
         for (index, time) in times.enumerated() {
             for sample in try await script(rule.name, time) {
