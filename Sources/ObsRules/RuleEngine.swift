@@ -158,6 +158,7 @@ public actor RuleEngine {
         groupStatus.evaluationSeconds = Self.seconds(clock.now - groupStarted)
         groupStatuses[name] = groupStatus
         observer.groupEvaluated(name, time, groupStatus.evaluationSeconds)
+        if group.rules.contains(where: { anomalyMemories[$0.key] != nil }) { observer.anomalySeriesCounted(anomalySeriesCount) }
         countAlerts()
     }
 

@@ -5,7 +5,7 @@ import ObsCLI
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure obs on this machine (build with -c release).",
-        subcommands: [Ingest.self, Spans.self, Query.self, Rules.self, Notify.self]
+        subcommands: [Ingest.self, Spans.self, Query.self, Rules.self, Notify.self, Anomaly.self]
     )
 
     /// Runs a benchmark with progress on a terminal's stderr (quiet when piped) and prints
@@ -261,6 +261,65 @@ extension Bench {
                                    + (outcome.failures.count > 1 ? " (and \(outcome.failures.count - 1) more, listed above)" : ""))
                 }
                 return outcome.report
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct Anomaly: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Anomaly detection: the cost of scoring 3,000 series every 10 s, and the detector's precision, recall and delay on a labelled synthetic set.",
+            discussion: """
+                1. --hours of rollups of --services × --routes, then one rule anomaly(p95(latency[1m]) by (service, route), baseline=1h) \
+                through the rule engine for --rounds 10 s rounds: the rebuild, each streaming round, memory per series, storing, a restart. \
+                2. The labelled synthetic set (generated from --seed): the shipped detector and two simpler methods, paged as \
+                anomaly(…) > 3 with for: 1m.
+                """
+        )
+
+        @Option(help: "Services in the cost part's data.")
+        var services: Int = 15
+
+        @Option(help: "Routes per service.")
+        var routes: Int = 200
+
+        @Option(help: "Hours of rollups, ending now.")
+        var hours: Int = 2
+
+        @Option(help: "10 s rounds evaluated.")
+        var rounds: Int = 180
+
+        @Option(help: "The rule's season: none, 1d or 1w.")
+        var season: String = "none"
+
+        @Option(help: "Seed of the labelled synthetic set.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Rows inserted for the SQLite yardstick.")
+        var yardstickRows: Int = 300_000
+
+        @Flag(help: "Only the quality part.")
+        var skipCost = false
+
+        @Flag(help: "Keep the work directory (the obs.db with rollups and stored detectors) and print where it is.")
+        var keepData = false
+
+        func run() async throws {
+            guard ["none", "1d", "1w"].contains(season) else { throw ValidationError("--season: \"\(season)\" is not none, 1d or 1w") }
+            guard rounds >= 2 else { throw ValidationError("--rounds: at least 2") }
+            var options = AnomalyBenchmark.Options()
+            options.services = services
+            options.routes = routes
+            options.hours = hours
+            options.rounds = rounds
+            options.season = season
+            options.seed = seed
+            options.yardstickRows = yardstickRows
+            options.skipCost = skipCost
+            options.keepData = keepData
+            try await Bench.report { progress throws(CLIError) in
+                try await AnomalyBenchmark(options: options, progress: progress).run()
             }
         }
     }

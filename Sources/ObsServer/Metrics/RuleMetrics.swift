@@ -3,7 +3,8 @@ import ObsRules
 import Prometheus
 
 /// The rule engine's self metrics: evaluations, failures and their duration, each group's
-/// last evaluation time, active alerts by state, and whether the last reload worked.
+/// last evaluation time, active alerts by state, the series anomaly detectors follow, and
+/// whether the last reload worked.
 public struct RuleMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     let evaluations: Counter
@@ -12,6 +13,7 @@ public struct RuleMetrics: Sendable {
     let pendingAlerts: Gauge
     let firingAlerts: Gauge
     let lastReloadSuccessful: Gauge
+    let anomalySeries: Gauge
 
     static func name(_ subsystem: String?, _ noun: String, _ unit: String?, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "obs", subsystem: subsystem, metricName: noun, unitName: unit, helpText: help)
@@ -33,6 +35,9 @@ public struct RuleMetrics: Sendable {
         let alerts = Self.name(nil, "alerts", nil, "Active alerts by state.")
         pendingAlerts = registry.makeGauge(descriptor: alerts, labels: [("state", "pending")])
         firingAlerts = registry.makeGauge(descriptor: alerts, labels: [("state", "firing")])
+        anomalySeries = registry.makeGauge(
+            descriptor: Self.name("rules", "anomaly_series", nil, "Series the anomaly detectors of all rules follow.")
+        )
         lastReloadSuccessful = registry.makeGauge(
             descriptor: Self.name("rules", "last_reload_successful", nil, "1 when the last load of the rule files succeeded, else 0.")
         )
@@ -51,7 +56,8 @@ public struct RuleMetrics: Sendable {
             alertsCounted: { pending, firing in
                 pendingAlerts.set(to: Double(pending))
                 firingAlerts.set(to: Double(firing))
-            }
+            },
+            anomalySeriesCounted: { series in anomalySeries.set(to: Double(series)) }
         )
     }
 
