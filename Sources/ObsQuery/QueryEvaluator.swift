@@ -21,9 +21,12 @@ public struct QueryEvaluator: Sendable {
     public static let maxBucketsPerSelector = 2_000_000
 
     let source: RollupQuerySource
+    /// The SLOs `burn_rate(…)` and `error_budget_remaining(…)` can name.
+    public let slos: SLOCatalog
 
-    public init(source: RollupQuerySource) {
+    public init(source: RollupQuerySource, slos: SLOCatalog = SLOCatalog()) {
         self.source = source
+        self.slos = slos
     }
 
     /// The value of `expression` at `time`.
@@ -70,6 +73,9 @@ public struct QueryEvaluator: Sendable {
         var labels: [String: String]
         /// One per evaluation time; nil where the series has no value.
         var values: [Double?]
+        /// One per evaluation time where some are unknown (an SLO without traffic), else
+        /// empty: "no value" there means "cannot tell", not "false" (see `and`, conditions).
+        var unknown: [Bool] = []
     }
 
     enum Value {
@@ -88,6 +94,7 @@ public struct QueryEvaluator: Sendable {
         case .binary(let operation):
             let lhs = try await evaluate(operation.lhs, at: times)
             let rhs = try await evaluate(operation.rhs, at: times)
+            if operation.op == .and { return try Self.intersect(operation, lhs, rhs) }
             return try Self.combine(operation, lhs, rhs)
         case .selector(let selector):
             return try await windowed(selector, reduction: try Self.bareReduction(of: selector), grouping: nil, at: times)
@@ -107,7 +114,7 @@ public struct QueryEvaluator: Sendable {
 
     // MARK: - Functions
 
-    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent"
+    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, burn_rate, error_budget_remaining"
     static let percentiles: [String: Double] = ["p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99]
 
     private func evaluate(_ call: FunctionCall, grouping: [String]?, at times: [Timestamp]) async throws(QueryError) -> Value {
@@ -144,7 +151,9 @@ public struct QueryEvaluator: Sendable {
                 throw QueryError(at: call.position, "absent(…) has no by (…): it is one series, present when nothing matched")
             }
             return try await windowed(selector, reduction: .absent, grouping: nil, at: times)
-        case "anomaly", "burn_rate":
+        case "burn_rate", "error_budget_remaining":
+            return try await evaluateSLOFunction(call, grouping: grouping, at: times)
+        case "anomaly":
             throw QueryError(at: call.position, "\(call.name)(…) is not supported by this version of obs yet (anomaly detection and SLOs are the next step)")
         default:
             throw QueryError(at: call.position, "unknown function \"\(call.name)\" (functions: \(Self.functionNames))")
@@ -343,7 +352,7 @@ public struct QueryEvaluator: Sendable {
         switch value {
         case .scalar(let number): .scalar(transform(number))
         case .series(let series):
-            .series(series.map { EvaluatedSeries(labels: $0.labels, values: $0.values.map { $0.map(transform) }) })
+            .series(series.map { EvaluatedSeries(labels: $0.labels, values: $0.values.map { $0.map(transform) }, unknown: $0.unknown) })
         }
     }
 
@@ -355,11 +364,13 @@ public struct QueryEvaluator: Sendable {
             return .scalar(arithmetic(op, a, b))
         case (.series(let series), .scalar(let b)):
             return .series(series.map { one in
-                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, $0, b, keep: $0) } })
+                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, $0, b, keep: $0) } },
+                                unknown: one.unknown)
             })
         case (.scalar(let a), .series(let series)):
             return .series(series.map { one in
-                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, a, $0, keep: $0) } })
+                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, a, $0, keep: $0) } },
+                                unknown: one.unknown)
             })
         case (.series(let left), .series(let right)):
             var rightByLabels: [[String: String]: EvaluatedSeries] = [:]
@@ -375,7 +386,7 @@ public struct QueryEvaluator: Sendable {
                     guard let a, let b else { return nil }
                     return apply(op, a, b, keep: a)
                 }
-                return EvaluatedSeries(labels: one.labels, values: values)
+                return EvaluatedSeries(labels: one.labels, values: values, unknown: EvaluatedSeries.either(one.unknown, other.unknown))
             })
         }
     }
