@@ -103,7 +103,7 @@ struct AlertEndToEndTests {
         #expect(checked.status == 1)
         let expected = [
             "\(bad):6:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": duplicate alert name \"CheckoutLatencyHigh\" in this group (first at \(bad):4:9)",
-            "\(bad):7:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent)",
+            "\(bad):7:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, burn_rate, error_budget_remaining)",
             "\(bad):8:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": for: \"5x\" is not a duration (e.g. 30s, 5m, 1h)",
         ]
         #expect(checked.stderr.split(separator: "\n").prefix(3).map(String.init) == expected, "\(checked.stderr)")
