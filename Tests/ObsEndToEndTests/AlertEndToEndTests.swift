@@ -114,7 +114,7 @@ struct AlertEndToEndTests {
         for line in expected { #expect(refused.stderr.contains(line)) }
 
         let shipped = try ObsBinary.run(["rules", "check", "rules/"])
-        #expect(shipped.status == 0 && shipped.stdout == "1 file, 3 groups, 18 rules: ok\n", "\(shipped.stdout)\(shipped.stderr)")
+        #expect(shipped.status == 0 && shipped.stdout == "2 files, 9 groups, 24 rules, 2 slos: ok\n", "\(shipped.stdout)\(shipped.stderr)")
     }
 
     @Test("SIGHUP with a broken file keeps the old rules running; a fixed file is loaded")
