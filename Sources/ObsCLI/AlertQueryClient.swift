@@ -51,7 +51,7 @@ public enum AlertQueryClient {
 
     // MARK: - Tables
 
-    static func data(_ body: [UInt8], _ key: String) throws(CLIError) -> [[String: Any]] {
+    public static func data(_ body: [UInt8], _ key: String) throws(CLIError) -> [[String: Any]] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let data = object["data"] as? [String: Any], let items = data[key] as? [[String: Any]] else {
             throw CLIError("the answer is not the expected JSON (no data.\(key))")

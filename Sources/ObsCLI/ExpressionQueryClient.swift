@@ -8,14 +8,15 @@ import ObsStorage
 /// the SQLite file (`--db`, daemon up or down: stored rollups only, as the daemon's open
 /// buckets live in its memory until they are flushed, within about grace + 10 s).
 public enum ExpressionQueryClient {
-    public static func fetch(_ request: QueryRequest, from source: LogSource) async throws(CLIError) -> QueryResult {
+    /// `slos`: what `burn_rate(…)` can name with `--db` (the daemon knows its own).
+    public static func fetch(_ request: QueryRequest, from source: LogSource, slos: SLOCatalog = SLOCatalog()) async throws(CLIError) -> QueryResult {
         switch source {
         case .database(let path):
             let database = try ReadOnlyStore.open(path)
             defer { try? database.close() }
             let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
             do {
-                return try await QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil)).run(request)
+                return try await QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil), slos: slos).run(request)
             } catch {
                 throw CLIError(error.description)
             }

@@ -25,7 +25,8 @@ public enum RuleBacktestClient {
             let database = try ReadOnlyStore.open(path)
             defer { try? database.close() }
             let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
-            let evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
+            let evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil),
+                                           slos: SLOCatalog(rules.slos.map(\.definition)))
             return await RuleBacktest(rules: rules, source: evaluator, externalURL: externalURL)
                 .run(since: since, until: until, rule: rule, progress: progress)
         case .api(let base, let token):

@@ -11,11 +11,15 @@ public struct ConditionResult: Sendable, Equatable {
         public var values: [Double?]
         /// One per instant.
         public var holds: [Bool]
+        /// One per instant: true where the condition can be neither true nor false (an SLO
+        /// without traffic); an alert then keeps its state instead of resolving.
+        public var unknown: [Bool]
 
-        public init(labels: [String: String], values: [Double?], holds: [Bool]) {
+        public init(labels: [String: String], values: [Double?], holds: [Bool], unknown: [Bool]? = nil) {
             self.labels = labels
             self.values = values
             self.holds = holds
+            self.unknown = unknown ?? Array(repeating: false, count: holds.count)
         }
     }
 

@@ -39,12 +39,12 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Shortest text that reads back as the same Double: `2000`, `0.001`, `1.5`.
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
 
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         var quoted = "\""
         for character in text {
             switch character {
@@ -158,10 +158,13 @@ public struct BinaryOperation: Sendable, Equatable {
     public enum Operator: String, Sendable, Equatable, CaseIterable {
         case add = "+", subtract = "-", multiply = "*", divide = "/"
         case equal = "==", notEqual = "!=", greater = ">", less = "<", greaterOrEqual = ">=", lessOrEqual = "<="
+        /// `a and b`: a's series that have a series with the same labels in b with a value at
+        /// that instant, with a's values (Prometheus' set intersection, labels matched exactly).
+        case and
 
         public var isComparison: Bool {
             switch self {
-            case .add, .subtract, .multiply, .divide: false
+            case .add, .subtract, .multiply, .divide, .and: false
             default: true
             }
         }

@@ -8,14 +8,35 @@ extension QueryEvaluator {
     /// its series side with its value, and says where the comparison holds; any other
     /// expression holds wherever it has a value (`absent(…)`, a filter inside arithmetic).
     /// An expression that is a plain number is refused: an alert needs series.
+    ///
+    /// A top-level `and` combines two conditions: it holds where both hold (series matched by
+    /// identical labels), with the left side's value. Where a side's value is unknown (an SLO
+    /// without traffic) the result is marked unknown, so that an alert keeps its state.
     public func condition(_ expression: Expression, at times: [Timestamp]) async throws(QueryError) -> ConditionResult {
-        guard case .binary(let operation) = expression, operation.op.isComparison else {
-            return try ConditionResult.holdingWhereValued(operand(try await evaluate(expression, at: times)), times: times,
-                                                          position: expression.position)
+        if case .binary(let operation) = expression, operation.op == .and {
+            let lhs = try await condition(operation.lhs, at: times)
+            let rhs = try await condition(operation.rhs, at: times)
+            return ConditionResult.both(lhs, rhs)
         }
-        let lhs = operand(try await evaluate(operation.lhs, at: times))
-        let rhs = operand(try await evaluate(operation.rhs, at: times))
-        return try ConditionResult.comparing(lhs, operation, rhs, times: times)
+        guard case .binary(let operation) = expression, operation.op.isComparison else {
+            let value = try await evaluate(expression, at: times)
+            return try ConditionResult.holdingWhereValued(operand(value), times: times, position: expression.position)
+                .markingUnknown(Self.unknowns(value))
+        }
+        let lhsValue = try await evaluate(operation.lhs, at: times)
+        let rhsValue = try await evaluate(operation.rhs, at: times)
+        return try ConditionResult.comparing(operand(lhsValue), operation, operand(rhsValue), times: times)
+            .markingUnknown(Self.unknowns(lhsValue), Self.unknowns(rhsValue))
+    }
+
+    /// Per label set, where a value is unknown; empty when nothing is.
+    private static func unknowns(_ value: Value) -> [[String: String]: [Bool]] {
+        guard case .series(let series) = value else { return [:] }
+        var result: [[String: String]: [Bool]] = [:]
+        for one in series where one.unknown.contains(true) {
+            result[one.labels] = EvaluatedSeries.either(result[one.labels] ?? [], one.unknown)
+        }
+        return result
     }
 
     private func operand(_ value: Value) -> ConditionResult.Operand {

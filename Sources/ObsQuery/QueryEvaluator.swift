@@ -24,15 +24,18 @@ public struct QueryEvaluator: Sendable {
     /// Where `anomaly(…)` keeps its detectors between evaluations (a rule's); nil: each
     /// evaluation rebuilds them from the rollups.
     let anomalies: AnomalyMemory?
+    /// The SLOs `burn_rate(…)` and `error_budget_remaining(…)` can name.
+    public let slos: SLOCatalog
 
-    public init(source: RollupQuerySource, anomalies: AnomalyMemory? = nil) {
+    public init(source: RollupQuerySource, slos: SLOCatalog = SLOCatalog(), anomalies: AnomalyMemory? = nil) {
         self.source = source
+        self.slos = slos
         self.anomalies = anomalies
     }
 
     /// The same evaluator, keeping `anomaly(…)`'s detectors in `memory`.
     public func remembering(_ memory: AnomalyMemory) -> QueryEvaluator {
-        QueryEvaluator(source: source, anomalies: memory)
+        QueryEvaluator(source: source, slos: slos, anomalies: memory)
     }
 
     /// The value of `expression` at `time`.
@@ -79,6 +82,9 @@ public struct QueryEvaluator: Sendable {
         var labels: [String: String]
         /// One per evaluation time; nil where the series has no value.
         var values: [Double?]
+        /// One per evaluation time where some are unknown (an SLO without traffic), else
+        /// empty: "no value" there means "cannot tell", not "false" (see `and`, conditions).
+        var unknown: [Bool] = []
     }
 
     enum Value {
@@ -97,6 +103,7 @@ public struct QueryEvaluator: Sendable {
         case .binary(let operation):
             let lhs = try await evaluate(operation.lhs, at: times)
             let rhs = try await evaluate(operation.rhs, at: times)
+            if operation.op == .and { return try Self.intersect(operation, lhs, rhs) }
             return try Self.combine(operation, lhs, rhs)
         case .selector(let selector):
             return try await windowed(selector, reduction: try Self.bareReduction(of: selector), grouping: nil, at: times)
@@ -116,7 +123,7 @@ public struct QueryEvaluator: Sendable {
 
     // MARK: - Functions
 
-    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly"
+    static let functionNames = "p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly, burn_rate, error_budget_remaining"
     static let percentiles: [String: Double] = ["p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99]
 
     private func evaluate(_ call: FunctionCall, grouping: [String]?, at times: [Timestamp]) async throws(QueryError) -> Value {
@@ -155,8 +162,8 @@ public struct QueryEvaluator: Sendable {
             return try await windowed(selector, reduction: .absent, grouping: nil, at: times)
         case "anomaly":
             return try await anomaly(call, grouping: grouping, at: times)
-        case "burn_rate":
-            throw QueryError(at: call.position, "\(call.name)(…) is not supported by this version of obs yet (SLOs are the next step)")
+        case "burn_rate", "error_budget_remaining":
+            return try await evaluateSLOFunction(call, grouping: grouping, at: times)
         default:
             throw QueryError(at: call.position, "unknown function \"\(call.name)\" (functions: \(Self.functionNames))")
         }
@@ -354,7 +361,7 @@ public struct QueryEvaluator: Sendable {
         switch value {
         case .scalar(let number): .scalar(transform(number))
         case .series(let series):
-            .series(series.map { EvaluatedSeries(labels: $0.labels, values: $0.values.map { $0.map(transform) }) })
+            .series(series.map { EvaluatedSeries(labels: $0.labels, values: $0.values.map { $0.map(transform) }, unknown: $0.unknown) })
         }
     }
 
@@ -366,11 +373,13 @@ public struct QueryEvaluator: Sendable {
             return .scalar(arithmetic(op, a, b))
         case (.series(let series), .scalar(let b)):
             return .series(series.map { one in
-                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, $0, b, keep: $0) } })
+                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, $0, b, keep: $0) } },
+                                unknown: one.unknown)
             })
         case (.scalar(let a), .series(let series)):
             return .series(series.map { one in
-                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, a, $0, keep: $0) } })
+                EvaluatedSeries(labels: one.labels, values: one.values.map { value in value.flatMap { apply(op, a, $0, keep: $0) } },
+                                unknown: one.unknown)
             })
         case (.series(let left), .series(let right)):
             var rightByLabels: [[String: String]: EvaluatedSeries] = [:]
@@ -386,7 +395,7 @@ public struct QueryEvaluator: Sendable {
                     guard let a, let b else { return nil }
                     return apply(op, a, b, keep: a)
                 }
-                return EvaluatedSeries(labels: one.labels, values: values)
+                return EvaluatedSeries(labels: one.labels, values: values, unknown: EvaluatedSeries.either(one.unknown, other.unknown))
             })
         }
     }

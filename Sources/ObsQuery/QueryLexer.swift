@@ -77,7 +77,7 @@ struct QueryLexer: Sendable {
         if Self.isIdentifierStart(character) {
             while let next = peek(), Self.isIdentifierContinuation(next) { advance() }
             let word = text(from: startIndex)
-            return QueryToken(word == "by" ? .by : .identifier, text: word, at: start)
+            return QueryToken(word == "by" ? .by : word == "and" ? .and : .identifier, text: word, at: start)
         }
         if character == "\"" || character == "'" { return try lexString() }
 

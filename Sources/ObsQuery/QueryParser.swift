@@ -2,7 +2,8 @@
 ///
 /// Grammar, lowest precedence first; binary operators are left-associative:
 ///
-///     expression     = comparison
+///     expression     = conjunction
+///     conjunction    = comparison ( "and" comparison )*
 ///     comparison     = additive ( ("==" | "!=" | ">" | "<" | ">=" | "<=") additive )*
 ///     additive       = multiplicative ( ("+" | "-") multiplicative )*
 ///     multiplicative = unary ( ("*" | "/") unary )*
@@ -92,7 +93,18 @@ private struct QueryParserState {
     mutating func parseExpression() throws(QueryError) -> Expression {
         try enterNesting()
         defer { depth -= 1 }
-        return try parseComparison()
+        return try parseConjunction()
+    }
+
+    /// `and` binds loosest, as in Prometheus: `a > 1 and b > 1` is `(a > 1) and (b > 1)`.
+    private mutating func parseConjunction() throws(QueryError) -> Expression {
+        var lhs = try parseComparison()
+        while current.kind == .and {
+            let position = try advance().position
+            let rhs = try parseComparison()
+            lhs = .binary(BinaryOperation(op: .and, lhs: lhs, rhs: rhs, position: position))
+        }
+        return lhs
     }
 
     private mutating func parseComparison() throws(QueryError) -> Expression {

@@ -5,10 +5,12 @@
 /// `number 5m`, `string "x"`, `"by"`, `end of expression`.
 struct QueryToken: Sendable, Equatable, CustomStringConvertible {
     enum Kind: Sendable, Equatable {
-        /// `[A-Za-z_][A-Za-z0-9_]*`, other than `by`.
+        /// `[A-Za-z_][A-Za-z0-9_]*`, other than `by` and `and`.
         case identifier
         /// The `by` keyword.
         case by
+        /// The `and` keyword (the set operator).
+        case and
         case number(NumberLiteral)
         /// A quoted string; the payload is the value with escapes resolved.
         case string(String)
@@ -42,10 +44,10 @@ struct QueryToken: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// True for identifiers and the `by` keyword, which is fine as a label name.
+    /// True for identifiers and the keywords, which are fine as label names.
     var isLabelName: Bool {
         switch kind {
-        case .identifier, .by: true
+        case .identifier, .by, .and: true
         default: false
         }
     }

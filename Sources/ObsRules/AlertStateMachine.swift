@@ -11,6 +11,10 @@ import ObsStorage
 ///   for that long (the countdown restarts whenever it holds again).
 /// - Every alert carries the current value of its series, so a resolution records the value
 ///   that resolved it (nil when the series has no value any more).
+/// - A sample that is unknown (an SLO burn rate without traffic) leaves its alert exactly as
+///   it is — no transition, same value, same timers — and creates none: no traffic is no
+///   evidence either way. `for` still counts from `activeAt`, so a pending alert whose
+///   condition holds again after a gap fires if it became pending long enough ago.
 public struct AlertStateMachine: Sendable {
     public let rule: AlertingRule
     public let externalURL: String
@@ -32,6 +36,7 @@ public struct AlertStateMachine: Sendable {
             let fingerprint = AlertFingerprint.of(labels)
             // Two series that end with the same labels are one alert; the first one counts.
             guard seen.insert(fingerprint).inserted else { continue }
+            if sample.unknown { continue }
             let annotations = render(rule.annotations, labels: labels, value: sample.value)
             if var alert = next[fingerprint] {
                 alert.value = sample.value

@@ -127,9 +127,7 @@ private struct RuleRun {
 
     mutating func apply(_ condition: ConditionResult) {
         for (index, time) in condition.times.enumerated() {
-            let samples = condition.series.map { series in
-                RuleSample(labels: series.labels, value: series.values[index], holds: series.holds[index])
-            }
+            let samples = condition.samples(at: index)
             let (next, change) = machine.step(alerts, samples: samples, at: time)
             summary.evaluations += 1
             for transition in change.transitions {

@@ -182,7 +182,7 @@ public actor RuleEngine {
         case .success(let value): condition = value
         case .failure(let failure): return .failure(failure)
         }
-        let samples = condition.series.map { RuleSample(labels: $0.labels, value: $0.values.first ?? nil, holds: $0.holds.first ?? false) }
+        let samples = condition.samples(at: 0)
         let machine = AlertStateMachine(rule: rule, externalURL: externalURL)
         var (next, change) = machine.step(alerts[key] ?? [:], samples: samples, at: time)
         let storesAnomalies = anomalyMemories[key].map { memory in

@@ -20,10 +20,13 @@ public struct RuleGroup: Sendable {
 public struct RuleSet: Sendable {
     public var groups: [RuleGroup]
     public var files: [String]
+    /// Every file's `slos:`, in file order; their burn-rate alerts are among `groups`.
+    public var slos: [SLOSpec]
 
-    public init(groups: [RuleGroup], files: [String] = []) {
+    public init(groups: [RuleGroup], files: [String] = [], slos: [SLOSpec] = []) {
         self.groups = groups
         self.files = files
+        self.slos = slos
     }
 
     public static let empty = RuleSet(groups: [])
@@ -34,9 +37,10 @@ public struct RuleSet: Sendable {
 
     public var ruleKeys: Set<RuleKey> { Set(groups.flatMap { $0.rules.map(\.key) }) }
 
-    /// `3 files, 5 groups, 21 rules`.
+    /// `3 files, 5 groups, 21 rules`, and `, 2 slos` when there are any.
     public var summary: String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        return "\(count(files.count, "file")), \(count(groups.count, "group")), \(count(ruleCount, "rule"))"
+        let text = "\(count(files.count, "file")), \(count(groups.count, "group")), \(count(ruleCount, "rule"))"
+        return slos.isEmpty ? text : text + ", \(count(slos.count, "slo"))"
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import ObsCore
+import ObsQuery
 import ServiceLifecycle
 import Synchronization
 
@@ -13,6 +14,8 @@ public final class RuleManager: Service {
     let clock: any ObsClock
     let logger: Logger
     let reloaded: @Sendable (_ succeeded: Bool) -> Void
+    /// The SLOs the evaluator knows, replaced with the rules on every successful reload.
+    let slos: SLOCatalog?
     private let reloads: AsyncStream<Void>
     private let reloadContinuation: AsyncStream<Void>.Continuation
     /// Serialises reloads: two at once would race to replace the rules.
@@ -20,8 +23,9 @@ public final class RuleManager: Service {
 
     /// `load` reads the rule files (a `RuleFileSource`'s `load`).
     public init(engine: RuleEngine, load: @escaping @Sendable () async -> Result<RuleSet, RuleCheckError>, clock: any ObsClock,
-                logger: Logger, reloaded: @escaping @Sendable (_ succeeded: Bool) -> Void = { _ in }) {
+                logger: Logger, slos: SLOCatalog? = nil, reloaded: @escaping @Sendable (_ succeeded: Bool) -> Void = { _ in }) {
         self.engine = engine
+        self.slos = slos
         self.load = load
         self.clock = clock
         self.logger = logger
@@ -89,6 +93,8 @@ public final class RuleManager: Service {
             let result = await self.load()
             switch result {
             case .success(let rules):
+                // Before the rules: a new burn-rate rule must find its SLO.
+                self.slos?.replace(with: rules.slos.map(\.definition))
                 await self.engine.replaceRules(rules, at: self.clock.now())
                 self.reloadContinuation.yield()
                 self.logger.notice("Rules reloaded.", metadata: ["rules.summary": "\(rules.summary)"])

@@ -26,7 +26,10 @@ public enum RuleSetLoader {
     public static func compile(_ files: [RuleFileSpec]) async -> (rules: RuleSet, problems: [RuleProblem]) {
         var problems: [RuleProblem] = []
         var groups: [RuleGroup] = []
-        let dryRun = QueryEvaluator(source: RollupQuerySource(reader: EmptyRollupReader(), aggregator: nil))
+        // Every file's SLOs, so that a rule in one file can name an SLO of another.
+        let slos = files.flatMap(\.slos)
+        let dryRun = QueryEvaluator(source: RollupQuerySource(reader: EmptyRollupReader(), aggregator: nil),
+                                    slos: SLOCatalog(slos.map(\.definition)))
         for file in files {
             for groupSpec in file.groups {
                 var rules: [AlertingRule] = []
@@ -77,8 +80,13 @@ public enum RuleSetLoader {
                 groups.append(RuleGroup(name: groupSpec.name, file: file.path, interval: groupSpec.interval,
                                         queryOffset: groupSpec.queryOffset, rules: rules))
             }
+            for slo in file.slos {
+                let generated = burnRateGroups(of: slo, file: file.path)
+                groups += generated.groups
+                problems += generated.problems
+            }
         }
-        return (RuleSet(groups: groups, files: files.map(\.path)), problems)
+        return (RuleSet(groups: groups, files: files.map(\.path), slos: slos), problems)
     }
 
     /// Any instant will do: the dry run's store is empty (2026-01-01T00:00:00Z).

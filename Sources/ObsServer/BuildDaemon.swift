@@ -72,7 +72,9 @@ private func assemble(
 
     let notifications = try NotificationServices.make(config: config, environment: environment, database: database, clock: clock,
                                                       metrics: metrics.notify, logger: logger)
-    let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator))
+    // Filled by the rule manager from the rule files' `slos:`, on start and on every reload.
+    let slos = SLOCatalog()
+    let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator), slos: slos)
     let rules = try await makeRuleManager(config: config, evaluator: evaluator, database: database, clock: clock,
                                           metrics: metrics, sinks: notifications.sinks + sinks, logger: logger)
     try await notifications.notifier?.adopt(await rules.engine.activeAlerts())
@@ -97,6 +99,7 @@ private func assemble(
     LogsController(reader: SQLiteLogReader(database: database)).register(with: router)
     TracesController(reader: SQLiteTraceReader(database: database)).register(with: router)
     QueryController(evaluator: evaluator, clock: clock).register(with: router)
+    SLOController(evaluator: evaluator, clock: clock).register(with: router)
     RulesController(manager: rules, history: SQLiteAlertStore(database: database), clock: clock,
                     suppression: notifications.suppression).register(with: router)
     NotificationsController(store: notifications.store, silences: notifications.silences).register(with: router)
@@ -168,6 +171,7 @@ private func makeRuleManager(
 ) async throws -> RuleManager {
     let source = RuleFileSource(path: config.rules.path, isDefault: config.rules.path == RulesConfig().path)
     let rules = try await source.load().get()
+    evaluator.slos.replace(with: rules.slos.map(\.definition))
     let engine = RuleEngine(
         rules: rules, conditions: evaluator, store: SQLiteAlertStore(database: database), sinks: [AlertTransitionLog(logger: logger)] + sinks,
         clock: clock, externalURL: config.externalURL, observer: metrics.rules.observer, logger: logger
@@ -175,5 +179,6 @@ private func makeRuleManager(
     try await engine.restore(at: clock.now())
     metrics.rules.reloaded(true)
     logger.info("Rules loaded.", metadata: ["rules.path": "\(config.rules.path)", "rules.summary": "\(rules.summary)"])
-    return RuleManager(engine: engine, load: source.load, clock: clock, logger: logger, reloaded: metrics.rules.reloaded)
+    return RuleManager(engine: engine, load: source.load, clock: clock, logger: logger, slos: evaluator.slos,
+                       reloaded: metrics.rules.reloaded)
 }

@@ -14,7 +14,8 @@ struct Query: AsyncParsableCommand {
               obs query 'p95(latency{service="checkout"}[5m])'
               obs query 'error_rate[5m] by (service)' --since 1h --step 1m
             """,
-        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self, Notifications.self],
+        subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self, Notifications.self,
+                      SLOs.self, Availability.self],
         defaultSubcommand: Expr.self
     )
 }
@@ -36,6 +37,9 @@ extension Query {
 
         @Option(name: .long, help: "Evaluate at this instant instead of now (same forms as --since).")
         var time: String?
+
+        @Option(name: .long, help: "With --db: the rule files whose slos: burn_rate(…) can name (default ./rules).")
+        var rules: String = "./rules"
 
         func run() async throws {
             let now = Timestamp.now()
@@ -60,7 +64,11 @@ extension Query {
             }
             let format = try common.outputFormat()
             try await common.emit {
-                QueryResultPrinter.render(try await ExpressionQueryClient.fetch(request, from: try common.source()), as: format)
+                let source = try common.source()
+                // Only an expression that names an SLO needs the rule files.
+                let usesSLOs = expression.contains("burn_rate") || expression.contains("error_budget_remaining")
+                let slos = common.db != nil && usesSLOs ? try await SLOCatalogLoader.load([rules]) : SLOCatalog()
+                return QueryResultPrinter.render(try await ExpressionQueryClient.fetch(request, from: source, slos: slos), as: format)
             }
         }
     }

@@ -872,3 +872,18 @@ extension LatencySketchTests {
         }
     }
 }
+
+@Suite("LatencySketch.count(above:)")
+struct LatencySketchCountAboveTests {
+    @Test("exact when min and max decide, bin-resolved within 2 % otherwise")
+    func countAbove() {
+        var sketch = LatencySketch()
+        for value in [100.0, 150, 1990, 2000, 2010, 2100, 5000] { sketch.add(value) }
+        // 2100 and 5000 are certainly above 2000; 2010 shares the threshold's bin (within 2 %) and counts as good.
+        #expect(sketch.count(above: 2000) == 2)
+        #expect(sketch.count(above: 10_000) == 0)
+        #expect(sketch.count(above: 50) == 7)
+        #expect(sketch.count(above: 1000) == 5)
+        #expect(LatencySketch().count(above: 1) == 0)
+    }
+}

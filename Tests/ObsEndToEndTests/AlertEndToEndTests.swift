@@ -103,7 +103,7 @@ struct AlertEndToEndTests {
         #expect(checked.status == 1)
         let expected = [
             "\(bad):6:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": duplicate alert name \"CheckoutLatencyHigh\" in this group (first at \(bad):4:9)",
-            "\(bad):7:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly)",
+            "\(bad):7:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly, burn_rate, error_budget_remaining)",
             "\(bad):8:9: group \"checkout\", rule 2 \"CheckoutLatencyHigh\": for: \"5x\" is not a duration (e.g. 30s, 5m, 1h)",
         ]
         #expect(checked.stderr.split(separator: "\n").prefix(3).map(String.init) == expected, "\(checked.stderr)")
@@ -114,7 +114,7 @@ struct AlertEndToEndTests {
         for line in expected { #expect(refused.stderr.contains(line)) }
 
         let shipped = try ObsBinary.run(["rules", "check", "rules/"])
-        #expect(shipped.status == 0 && shipped.stdout == "1 file, 3 groups, 18 rules: ok\n", "\(shipped.stdout)\(shipped.stderr)")
+        #expect(shipped.status == 0 && shipped.stdout == "2 files, 9 groups, 24 rules, 2 slos: ok\n", "\(shipped.stdout)\(shipped.stderr)")
     }
 
     @Test("SIGHUP with a broken file keeps the old rules running; a fixed file is loaded")

@@ -190,7 +190,7 @@ struct QueryEvaluatorTests {
     }
 
     @Test("evaluation errors say where and why", arguments: [
-        ("p59(latency[5m])", "1:1: unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly)"),
+        ("p59(latency[5m])", "1:1: unknown function \"p59\" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly, burn_rate, error_budget_remaining)"),
         ("latency[5m]", "1:1: latency needs a function: p50, p90, p95, p99, quantile(q, …), avg, min, max or count, e.g. p95(latency[5m])"),
         ("p95(latency)", "1:5: latency needs a range here, such as latency[5m]"),
         ("p95(requests[5m])", "1:5: p95 applies to latency, not requests"),
@@ -226,5 +226,36 @@ struct QueryEvaluatorTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+}
+
+@Suite("The and operator")
+struct AndOperatorTests {
+    @Test("keeps the left series whose labels have a value on the right, with the left values; conditions hold where both do")
+    func semantics() async throws {
+        let fixture = try await EvaluatorFixture(flushed: true)
+        let checkout = fixture.data.requests.filter { $0.service == "checkout" }
+        // Same labels on both sides: the left value.
+        #expect(try await fixture.instant(#"requests{service="checkout"}[1h] and errors{service="checkout"}[1h]"#)
+                == [["service": "checkout"]: Double(checkout.count)])
+        // Different labels: nothing matches.
+        #expect(try await fixture.instant(#"requests{service="checkout"}[1h] and requests{service="cart"}[1h]"#) == [:])
+        // A right side that has no value (its filter dropped it) removes the left series.
+        #expect(try await fixture.instant(#"requests[1h] by (service) and errors[1h] by (service) > 1000000"#) == [:])
+        #expect(try await fixture.instant(#"requests[1h] by (service) and errors[1h] by (service) > 1"#).count == 2)
+        // Numbers are refused.
+        await #expect(throws: QueryError.self) { try await fixture.instant("requests[1h] and 1") }
+
+        // As a condition: holds where both hold, value from the left, right labels matched exactly.
+        let condition = try await fixture.evaluator.condition(
+            try QueryParser.parse(#"requests[1h] by (service) > 100 and error_rate[1h] by (service) > 0.5"#), at: [EvaluatorFixture.end])
+        #expect(condition.series.count == 2)
+        #expect(condition.series.allSatisfy { $0.holds == [false] && $0.values.first != nil && $0.unknown == [false] })
+        let both = try await fixture.evaluator.condition(
+            try QueryParser.parse(#"requests[1h] by (service) > 100 and error_rate[1h] by (service) > 0"#), at: [EvaluatorFixture.end])
+        #expect(both.series.allSatisfy { $0.holds == [true] })
+        let values: Set<Double> = Set(both.series.compactMap { $0.values.first ?? nil })
+        let expected: Set<Double> = [Double(checkout.count), Double(fixture.data.requests.count - checkout.count)]
+        #expect(values == expected)
     }
 }

@@ -36,6 +36,15 @@ struct QueryParserTests {
         ParserCase(#"error_rate{service="x"}[5m] > 0.1%"#, #"(> error_rate{service="x"}[300s] 0.001)"#),
         ParserCase(#"error_rate{service="payment"}[1h] by (route)"#, #"(by (route) error_rate{service="payment"}[3600s])"#),
 
+        // `and`: lowest precedence, left-associative; a keyword, still fine as a label name.
+        ParserCase(
+            #"burn_rate(slo="a", window=1h) > 14.4 and burn_rate(slo="a", window=5m) > 14.4"#,
+            #"(and (> (burn_rate slo="a" window=3600000) 14.4) (> (burn_rate slo="a" window=300000) 14.4))"#
+        ),
+        ParserCase("a + 1 and b * 2 > 3 and c", "(and (and (+ a 1) (> (* b 2) 3)) c)"),
+        ParserCase("(a and b) > 1", "(> (and a b) 1)"),
+        ParserCase(#"requests{and="x"}[5m] by (and)"#, #"(by (and) requests{and="x"}[300s])"#),
+
         // Numbers and units.
         ParserCase("42", "42"),
         ParserCase("007", "7"),
@@ -112,6 +121,8 @@ struct QueryParserTests {
     /// Malformed expressions → `QueryError.description`.
     static let malformed: [ParserCase] = [
         ParserCase("", "1:1: empty expression"),
+        ParserCase("a and", "1:6: expected an expression, found end of expression"),
+        ParserCase("and b", "1:1: expected an expression, found \"and\""),
         ParserCase("   \n  ", "1:1: empty expression"),
         ParserCase("latency @ 5", #"1:9: unexpected character "@""#),
         ParserCase("1\u{A0}+ 2", "1:2: unexpected character U+00A0"),

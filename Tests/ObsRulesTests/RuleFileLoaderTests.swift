@@ -584,7 +584,7 @@ private func write(_ text: String, to path: String) throws {
 
 @Test func unknownSLOKey() {
     #expect(problems(slo("burn_rate: 2")) == [
-        #"rules/a.yaml:7:5: \#(sloContext): unknown key "burn_rate" (keys: name, service, objective, sli, threshold, window)"#,
+        #"rules/a.yaml:7:5: \#(sloContext): unknown key "burn_rate" (keys: name, service, route, objective, sli, threshold, window, burn_rate_alerts)"#,
     ])
 }
 

@@ -38,7 +38,7 @@ struct RuleSetLoaderTests {
                     expr: anomaly(p95(latency[1m]) by (service), baseline=1h, season=1d) > 3
             """)
         #expect(found == [
-            #"rules/checkout.yaml:5:9: group "checkout", rule 1 "A": unknown function "p59" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly)"#,
+            #"rules/checkout.yaml:5:9: group "checkout", rule 1 "A": unknown function "p59" (functions: p50, p90, p95, p99, quantile, avg, min, max, count, rate, absent, anomaly, burn_rate, error_budget_remaining)"#,
             #"rules/checkout.yaml:7:9: group "checkout", rule 2 "B": expr 1:5: cannot group latency by "sevice" (labels: service, route, method)"#,
             #"rules/checkout.yaml:9:9: group "checkout", rule 3 "C": expr 1:6: rate applies to requests, errors, logs, not latency"#,
             #"rules/checkout.yaml:11:9: group "checkout", rule 4 "D": expr 1:3: both sides of > are numbers; an alert needs series on one side"#,
@@ -90,7 +90,7 @@ struct RuleSetLoaderTests {
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("rules").path
         let loaded = try await RuleSetLoader.load(paths: [rules]).get()
-        #expect(loaded.summary == "1 file, 3 groups, 18 rules")
+        #expect(loaded.summary == "2 files, 9 groups, 24 rules, 2 slos")
         let names = Set(loaded.groups.flatMap { $0.rules.map(\.name) })
         #expect(names.isSuperset(of: ["ServiceLatencyHigh", "RouteLatencyHigh", "ServiceErrorRateHigh", "NoTrafficCheckout"]))
         let latency = try #require(loaded.groups.first?.rules.first)

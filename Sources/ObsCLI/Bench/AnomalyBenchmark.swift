@@ -68,8 +68,6 @@ public struct AnomalyBenchmark: Sendable {
             if options.keepData { report += "  data kept in \(directory)\n" }
             report += "\n"
         }
-        progress("scoring the labelled synthetic set…")
-        report += evaluateAnomalyQuality(seed: options.seed).text
         return report
     }
 
@@ -144,9 +142,7 @@ public struct AnomalyBenchmark: Sendable {
         let storeSeconds = Self.seconds(since: started)
         let storedBytes: Int
         do {
-            storedBytes = try await database.reader.read { db in
-                try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(state)), 0) FROM anomaly_state") ?? 0
-            }
+            storedBytes = try await alerts.anomalyStates().flatMap(\.calls).flatMap(\.series).reduce(0) { $0 + $1.state.count }
         } catch {
             throw CLIError("reading the stored detectors: \(error)")
         }

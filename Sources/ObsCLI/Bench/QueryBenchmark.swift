@@ -78,7 +78,8 @@ public struct QueryBenchmark: Sendable {
         do { footprint = try await database.rollupFootprint() } catch { throw CLIError("\(error)") }
 
         progress("timing queries (\(options.repetitions) runs each)…")
-        let (lines, answers) = try await timeQuestions(store: store, end: day.end)
+        var (lines, answers) = try await timeQuestions(store: store, end: day.end)
+        lines.append(try await timeSLOReport(store: store, end: day.end))
 
         checkoutLatencies.sort()
         let exact = checkoutLatencies.isEmpty ? 0 : checkoutLatencies[Int(0.95 * Double(checkoutLatencies.count - 1))]
@@ -137,7 +138,8 @@ extension QueryBenchmark {
         let end = try await ReadOnlyStore.rollupsEnd(database, path: path)
         let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
         progress("timing queries (\(options.repetitions) runs each)…")
-        let (lines, _) = try await timeQuestions(store: store, end: end)
+        var (lines, _) = try await timeQuestions(store: store, end: end)
+        lines.append(try await timeSLOReport(store: store, end: end))
         return """
             obs bench query --db \(path) (rollups up to \(Timestamp(nanoseconds: end * 1_000_000_000)))
             \(lines.joined(separator: "\n"))
