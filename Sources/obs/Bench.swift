@@ -302,6 +302,9 @@ extension Bench {
         @Flag(help: "Only the quality part.")
         var skipCost = false
 
+        @Flag(help: "Quality part: only the shipped detector and the two simpler methods, no variants.")
+        var quick = false
+
         @Flag(help: "Keep the work directory (the obs.db with rollups and stored detectors) and print where it is.")
         var keepData = false
 
@@ -317,6 +320,7 @@ extension Bench {
             options.seed = seed
             options.yardstickRows = yardstickRows
             options.skipCost = skipCost
+            options.quick = quick
             options.keepData = keepData
             try await Bench.report { progress throws(CLIError) in
                 try await AnomalyBenchmark(options: options, progress: progress).run()

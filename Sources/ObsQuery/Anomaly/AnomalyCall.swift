@@ -51,7 +51,12 @@ struct AnomalyCall {
                 throw QueryError(at: argument.value.position, "anomaly has no argument named \"\(name)\" (arguments: \(Self.argumentNames.joined(separator: ", ")))")
             }
         }
-        parameters = AnomalyParameters(baselineSeconds: baseline, season: season, direction: direction, minHistorySeconds: minHistory)
+        do {
+            parameters = try AnomalyParameters(baselineSeconds: baseline, season: season, direction: direction, minHistorySeconds: minHistory)
+        } catch {
+            let position = call.arguments.first { $0.name == "min_history" }?.value.position ?? call.position
+            throw QueryError(at: position, error.message)
+        }
         key = call.description
     }
 
