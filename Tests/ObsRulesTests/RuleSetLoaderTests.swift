@@ -90,11 +90,16 @@ struct RuleSetLoaderTests {
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("rules").path
         let loaded = try await RuleSetLoader.load(paths: [rules]).get()
-        #expect(loaded.summary == "2 files, 9 groups, 24 rules, 2 slos")
+        #expect(loaded.summary == "3 files, 10 groups, 26 rules, 2 slos")
         let names = Set(loaded.groups.flatMap { $0.rules.map(\.name) })
-        #expect(names.isSuperset(of: ["ServiceLatencyHigh", "RouteLatencyHigh", "ServiceErrorRateHigh", "NoTrafficCheckout"]))
-        let latency = try #require(loaded.groups.first?.rules.first)
+        #expect(names.isSuperset(of: ["ServiceLatencyHigh", "RouteLatencyHigh", "ServiceErrorRateHigh", "NoTrafficCheckout",
+                                      "LatencyAnomaly", "ErrorRateAnomaly", "SLOBurnRate"]))
+        let loadedRules = loaded.groups.flatMap(\.rules)
+        let latency = try #require(loadedRules.first { $0.name == "ServiceLatencyHigh" })
         #expect(latency.unit == .milliseconds && latency.holdDuration == .seconds(120))
+        // An anomaly score has no unit: robust deviations.
+        let anomaly = try #require(loadedRules.first { $0.name == "LatencyAnomaly" })
+        #expect(anomaly.unit == ValueUnit.none && anomaly.holdDuration == .seconds(300) && anomaly.expression.containsAnomaly)
     }
 
     @Test("group labels are under the rule's own; an empty file is no rules")
