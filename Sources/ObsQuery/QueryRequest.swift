@@ -66,7 +66,8 @@ public struct QueryRequest: Sendable, Equatable {
         return text
     }
 
-    private static func time(_ get: (String) -> String?, _ name: String, now: Timestamp) throws(QueryError) -> Timestamp? {
+    /// The time parameter `name` (RFC 3339, epoch seconds or a duration ago); nil when absent.
+    static func time(_ get: (String) -> String?, _ name: String, now: Timestamp) throws(QueryError) -> Timestamp? {
         guard let text = get(name), !text.isEmpty else { return nil }
         guard let time = Timestamp.parseQueryTime(text, now: now) else {
             throw QueryError(at: nil, "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")

@@ -10,14 +10,14 @@ public enum SLOReportRequest: Sendable, Equatable {
 
     /// `at` (default now), `since` (default: each SLO's window).
     public static func slos(_ get: (String) -> String?, now: Timestamp) throws(QueryError) -> SLOReportRequest {
-        let at = try time(get, "at", now: now) ?? now
-        return .slos(at: at, since: try time(get, "since", now: now))
+        let at = try QueryRequest.time(get, "at", now: now) ?? now
+        return .slos(at: at, since: try QueryRequest.time(get, "since", now: now))
     }
 
     /// `since` (default 30d), `until` (default now), `by` (service | route), `objective` (`99.9%` or `0.999`).
     public static func availability(_ get: (String) -> String?, now: Timestamp) throws(QueryError) -> SLOReportRequest {
-        let since = try time(get, "since", now: now) ?? now.adding(nanoseconds: -30 * 86_400 * 1_000_000_000)
-        let until = try time(get, "until", now: now) ?? now
+        let since = try QueryRequest.time(get, "since", now: now) ?? now.adding(nanoseconds: -30 * 86_400 * 1_000_000_000)
+        let until = try QueryRequest.time(get, "until", now: now) ?? now
         guard since < until else { throw QueryError(at: nil, "since: \(since.rfc3339) is not before until \(until.rfc3339)") }
         let grouping: AvailabilityRow.Grouping
         if let text = get("by"), !text.isEmpty {
@@ -40,18 +40,11 @@ public enum SLOReportRequest: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let percent = trimmed.hasSuffix("%")
         let number = Double(percent ? String(trimmed.dropLast()).trimmingCharacters(in: .whitespaces) : trimmed)
-        guard let number, let value = Optional(percent ? number / 100 : number), value > 0, value < 1 else {
+        let value = number.map { percent ? $0 / 100 : $0 }
+        guard let value, value > 0, value < 1 else {
             throw QueryError(at: nil, "objective: \"\(text)\" is not a percentage or fraction between 0 and 100 % (e.g. 99.9% or 0.999)")
         }
         return value
-    }
-
-    private static func time(_ get: (String) -> String?, _ name: String, now: Timestamp) throws(QueryError) -> Timestamp? {
-        guard let text = get(name), !text.isEmpty else { return nil }
-        guard let time = Timestamp.parseQueryTime(text, now: now) else {
-            throw QueryError(at: nil, "\(name): \"\(text)\" is not a time (RFC 3339, epoch seconds, or a duration ago such as 15m)")
-        }
-        return time
     }
 }
 

@@ -22,8 +22,6 @@ struct AnomalyFixture {
     init(from: Int64 = 0, until: Int64 = AnomalyFixture.end) async throws {
         directory = try TemporaryDirectory("obs-anomaly")
         database = try ObsDatabase.open(at: directory.file("obs.db"))
-        let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
-        let aggregator = EventTimeAggregator()
         var logs: [LogRecord] = []
         for offset in stride(from: from, to: until, by: 10) {
             // A deterministic wiggle: the detector sees spread, not a constant.
@@ -34,12 +32,7 @@ struct AnomalyFixture {
             logs.append(LogRecord(time: at(Self.t0 + offset), service: "cart", severity: .info, message: "request",
                                   durationMs: 50 + wiggle / 2, status: 200, route: "/api/cart", method: "GET"))
         }
-        aggregator.observe(logs: logs, spans: [], now: at(Self.t0 + Self.end))
-        if let pending = aggregator.beginFlush(now: at(Self.t0 + Self.end), everything: true) {
-            try await store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
-            aggregator.finishFlush(pending, committed: true)
-        }
-        evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
+        evaluator = try await storeRollups(of: logs, now: at(Self.t0 + Self.end), in: database)
     }
 
     func remove() {

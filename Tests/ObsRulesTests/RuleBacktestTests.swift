@@ -19,8 +19,6 @@ struct BacktestFixture {
     init() async throws {
         directory = try TemporaryDirectory("obs-backtest")
         database = try ObsDatabase.open(at: directory.file("obs.db"))
-        let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
-        let aggregator = EventTimeAggregator()
         var logs: [LogRecord] = []
         for offset in stride(from: Int64(0), to: 1800, by: 10) {
             let slow = (600..<840).contains(offset)
@@ -28,12 +26,7 @@ struct BacktestFixture {
             logs.append(LogRecord(time: at(Self.t0 + offset), service: "checkout", severity: failed ? .error : .info, message: "request",
                                   durationMs: slow ? 3000 : 100, status: failed ? 500 : 200, route: "/api/pay", method: "POST"))
         }
-        aggregator.observe(logs: logs, spans: [], now: at(Self.t0 + 1800))
-        if let pending = aggregator.beginFlush(now: at(Self.t0 + 1800), everything: true) {
-            try await store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
-            aggregator.finishFlush(pending, committed: true)
-        }
-        evaluator = QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
+        evaluator = try await storeRollups(of: logs, now: at(Self.t0 + 1800), in: database)
     }
 
     func remove() {

@@ -1,4 +1,5 @@
 import Foundation
+import ObsAggregate
 import ObsCore
 import ObsQuery
 import ObsRules
@@ -99,4 +100,17 @@ final class RecordingSink: AlertTransitionSink {
     func committed(_ transitions: [AlertTransition]) {
         committedTransitions.withLock { $0 += transitions }
     }
+}
+
+/// `logs` through the real aggregator into the store of `database`, everything flushed (as
+/// the daemon writes it), and the evaluator over that store.
+func storeRollups(of logs: [LogRecord], now: Timestamp, in database: ObsDatabase) async throws -> QueryEvaluator {
+    let store = SQLiteRollupStore(database: database, merger: LatencySketch.mergeEncoded)
+    let aggregator = EventTimeAggregator()
+    aggregator.observe(logs: logs, spans: [], now: now)
+    if let pending = aggregator.beginFlush(now: now, everything: true) {
+        try await store.add(pending.deltas, generation: pending.generation, watermark: pending.watermark)
+        aggregator.finishFlush(pending, committed: true)
+    }
+    return QueryEvaluator(source: RollupQuerySource(reader: store, aggregator: nil))
 }

@@ -86,23 +86,12 @@ public struct AnomalyBenchmark: Sendable {
         queryOptions.routes = options.routes
         queryOptions.hours = options.hours
         queryOptions.observations = options.observations ?? options.services * options.routes * options.hours * 360
+        queryOptions.yardstickRows = options.yardstickRows
         let builder = QueryBenchmark(options: queryOptions, progress: progress)
         let layout = builder.dayLayout()
         var generator = LoadGenerator(seed: 42, routes: options.routes)
 
-        progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
-        var sample: [LogRecord] = []
-        for index in 0..<options.yardstickRows {
-            sample.append(generator.record(at: Timestamp(nanoseconds: (layout.start + Int64(index)) * 1_000_000_000),
-                                           services: layout.services, routes: layout.routes))
-        }
-        let yardstick: SQLiteInsertYardstick.Result
-        do {
-            yardstick = try SQLiteInsertYardstick.measure(records: sample, rowsPerTransaction: 1000, directory: directory)
-        } catch {
-            throw CLIError("yardstick: \(error)")
-        }
-        sample = []
+        let yardstick = try builder.measureYardstick(layout, generator: &generator, directory: directory)
 
         let path = directory + "/obs.db"
         let database: ObsDatabase

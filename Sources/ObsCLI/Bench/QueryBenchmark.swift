@@ -45,22 +45,9 @@ public struct QueryBenchmark: Sendable {
         defer { if !options.keepData { try? FileManager.default.removeItem(atPath: directory) } }
 
         let day = dayLayout()
-        let (services, routes, start) = (day.services, day.routes, day.start)
         var generator = LoadGenerator(seed: 42, routes: options.routes)
 
-        progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
-        var sample: [LogRecord] = []
-        for index in 0..<options.yardstickRows {
-            sample.append(generator.record(at: Timestamp(nanoseconds: (start + Int64(index)) * 1_000_000_000),
-                                           services: services, routes: routes))
-        }
-        let yardstick: SQLiteInsertYardstick.Result
-        do {
-            yardstick = try SQLiteInsertYardstick.measure(records: sample, rowsPerTransaction: 1000, directory: directory)
-        } catch {
-            throw CLIError("yardstick: \(error)")
-        }
-        sample = []
+        let yardstick = try measureYardstick(day, generator: &generator, directory: directory)
 
         let database: ObsDatabase
         do {
@@ -164,6 +151,23 @@ extension QueryBenchmark {
         var flushSeconds: Double
         /// The exact latencies of the first service over the last 24 h, to check merged percentiles against.
         var checkoutLatencies: [Double]
+    }
+
+    /// The raw SQLite insert rate of `yardstickRows` of the generator's request logs: the
+    /// yardstick every figure of the run is read against.
+    func measureYardstick(_ day: DayLayout, generator: inout LoadGenerator, directory: String) throws(CLIError) -> SQLiteInsertYardstick.Result {
+        progress("measuring the SQLite yardstick (\(options.yardstickRows) rows)…")
+        var sample: [LogRecord] = []
+        sample.reserveCapacity(options.yardstickRows)
+        for index in 0..<options.yardstickRows {
+            sample.append(generator.record(at: Timestamp(nanoseconds: (day.start + Int64(index)) * 1_000_000_000),
+                                           services: day.services, routes: day.routes))
+        }
+        do {
+            return try SQLiteInsertYardstick.measure(records: sample, rowsPerTransaction: 1000, directory: directory)
+        } catch {
+            throw CLIError("yardstick: \(error)")
+        }
     }
 
     func dayLayout() -> DayLayout {
