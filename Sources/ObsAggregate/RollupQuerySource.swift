@@ -19,9 +19,14 @@ public struct RollupQuerySource: Sendable {
     }
 
     /// Every series of a kind (of one service when `service` is given), stored or only in memory.
+    ///
+    /// Memory is read first, then the store, as in `load`: a series whose only bucket a flush
+    /// moves to the store in between is in one of the two (read the other way round, it could
+    /// be in neither, and a query would miss it).
     public func series(kind: RollupSeriesKey.Kind, service: String? = nil) async throws(StorageError) -> Set<RollupSeriesKey> {
+        let inMemory = aggregator?.unflushedSeries(kind: kind) ?? []
         var catalog = Set(try await reader.series(kind: kind, service: service).map(\.key))
-        for key in aggregator?.unflushedSeries(kind: kind) ?? [] where service == nil || key.service == service {
+        for key in inMemory where service == nil || key.service == service {
             catalog.insert(key)
         }
         return catalog
