@@ -150,7 +150,8 @@ struct QueryEndToEndTests {
         let restarted = try await DaemonProcess.start(dataDir: dataDir)
         let url = ["--url", restarted.baseURL.absoluteString]
         #expect(vector(try queryExpression(["requests[15m] by (service)"] + url).result, by: "service") == ["old": 700, "new": 600])
-        #expect(restarted.log.contains("Re-aggregated"))
+        // The daemon's log reaches the harness through a pipe: wait for the line, not just the counts.
+        #expect(try await eventually { restarted.log.contains("Re-aggregated") })
         #expect(try await restarted.stop() == 0)
 
         // A graceful stop wrote everything: the next start replays nothing and counts the same.
