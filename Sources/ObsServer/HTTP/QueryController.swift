@@ -26,8 +26,7 @@ struct QueryController: Sendable {
             let query = try parse({ parameters.get($0) }, clock.now())
             return JSONResponse.make(.ok, try await evaluator.run(query).prometheusJSON)
         } catch {
-            let status: HTTPResponse.Status = error.isStorageFailure ? .internalServerError : .badRequest
-            return JSONResponse.make(status, QueryResult.errorJSON(error.description, type: status == .badRequest ? "bad_data" : "internal"))
+            return JSONResponse.queryError(error)
         }
     }
 }

@@ -26,8 +26,7 @@ struct SLOController: Sendable {
             let report = try parse({ parameters.get($0) }, clock.now())
             return JSONResponse.make(.ok, try await evaluator.report(report))
         } catch {
-            let status: HTTPResponse.Status = error.isStorageFailure ? .internalServerError : .badRequest
-            return JSONResponse.make(status, QueryResult.errorJSON(error.description, type: status == .badRequest ? "bad_data" : "internal"))
+            return JSONResponse.queryError(error)
         }
     }
 }
