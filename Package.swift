@@ -67,9 +67,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ObsIncidents",
+            dependencies: [
+                "ObsCore", "ObsStorage", "ObsQuery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "ObsServer",
             dependencies: [
-                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify",
+                "ObsCore", "ObsStorage", "ObsIngest", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify", "ObsIncidents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -143,6 +151,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "ObsIncidentsTests",
+            dependencies: ["ObsIncidents", "ObsStorage", "ObsTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ObsTestingTests", dependencies: ["ObsTesting"]),
         .testTarget(

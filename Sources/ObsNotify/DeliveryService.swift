@@ -16,18 +16,21 @@ public struct DeliveryService: Service {
     let transport: WebhookTransport
     let clock: any ObsClock
     let observer: DeliveryObserver
+    /// Told of every attempt (incident timelines).
+    let listeners: [any NotificationDeliveryListener]
     let logger: Logger
     let wakeups: [String: WakeSignal]
     let jitter: @Sendable () -> Double
 
     public init(receivers: [ResolvedReceiver], store: SQLiteNotificationStore, clock: any ObsClock,
-                observer: DeliveryObserver = DeliveryObserver(), logger: Logger,
+                observer: DeliveryObserver = DeliveryObserver(), listeners: [any NotificationDeliveryListener] = [], logger: Logger,
                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.receivers = receivers
         self.store = store
         self.transport = WebhookTransport()
         self.clock = clock
         self.observer = observer
+        self.listeners = listeners
         self.logger = logger
         self.jitter = jitter
         var wakeups: [String: WakeSignal] = [:]
@@ -131,6 +134,7 @@ public struct DeliveryService: Service {
                          metadata: ["receiver": "\(receiver)", "error": "\(error)"])
             return
         }
+        await tellListeners(entry, receiver: receiver, at: time, outcome: outcome)
         switch outcome {
         case .delivered:
             observer.attempted(receiver, "delivered", seconds)
@@ -149,6 +153,20 @@ public struct DeliveryService: Service {
                 "idempotency_key": "\(entry.idempotencyKey)",
             ])
         }
+    }
+
+    private func tellListeners(_ entry: OutboxEntry, receiver: String, at time: Timestamp, outcome: DeliveryAttemptOutcome) async {
+        guard !listeners.isEmpty else { return }
+        let delivered: Bool
+        let detail: String
+        switch outcome {
+        case .delivered(let code): (delivered, detail) = (true, "delivered (HTTP \(code))")
+        case .retry(let code, let error, _): (delivered, detail) = (false, "failed: \(code.map { "HTTP \($0) " } ?? "")\(error); retrying")
+        case .dead(let code, let error): (delivered, detail) = (false, "failed: \(code.map { "HTTP \($0) " } ?? "")\(error); given up")
+        }
+        let delivery = NotificationDelivery(receiver: receiver, fingerprints: entry.notification.fingerprints, delivered: delivered,
+                                            time: time, detail: detail)
+        for listener in listeners { await listener.attempted(delivery) }
     }
 
     /// Entries of receivers no longer configured die once, with the reason, instead of

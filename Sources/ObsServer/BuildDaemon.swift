@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ObsAggregate
 import ObsCore
+import ObsIncidents
 import ObsIngest
 import ObsNotify
 import ObsQuery
@@ -70,13 +71,17 @@ private func assemble(
         clock: clock
     )
 
-    let notifications = try NotificationServices.make(config: config, environment: environment, database: database, clock: clock,
-                                                      metrics: metrics.notify, logger: logger)
+    let incidentStore = SQLiteIncidentStore(database: database)
+    let notifications = try NotificationServices.make(
+        config: config, environment: environment, database: database, clock: clock, metrics: metrics.notify,
+        deliveryListeners: [IncidentNotificationLog(store: incidentStore, logger: logger)], logger: logger
+    )
+    let incidents = IncidentRecorder(policy: config.incidents.policy, store: incidentStore)
     // Filled by the rule manager from the rule files' `slos:`, on start and on every reload.
     let slos = SLOCatalog()
     let evaluator = QueryEvaluator(source: RollupQuerySource(reader: rollups, aggregator: aggregator), slos: slos)
     let rules = try await makeRuleManager(config: config, evaluator: evaluator, database: database, clock: clock,
-                                          metrics: metrics, sinks: notifications.sinks + sinks, logger: logger)
+                                          metrics: metrics, sinks: notifications.sinks + [incidents] + sinks, logger: logger)
     try await notifications.notifier?.adopt(await rules.engine.activeAlerts())
 
     let udp = try await UDPCollector.bind(to: config.udp, queue: queue, decoder: decoder, metrics: metrics, logger: logger)
@@ -103,6 +108,8 @@ private func assemble(
     RulesController(manager: rules, history: SQLiteAlertStore(database: database), clock: clock,
                     suppression: notifications.suppression).register(with: router)
     NotificationsController(store: notifications.store, silences: notifications.silences).register(with: router)
+    IncidentsController(store: incidentStore, desk: IncidentDesk(store: incidentStore, clock: clock), clock: clock,
+                        externalURL: config.externalURL).register(with: router)
     HealthController(metrics: metrics, queue: queue, beforeScrape: notifications.refreshMetrics).register(with: router)
 
     let boundHTTP = AddressPromise()
@@ -120,7 +127,9 @@ private func assemble(
 
     // Deliveries stop last but maintenance: the final evaluations' notifications are
     // composed before they stop, and what is still open resumes after the restart.
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: maintenance)]
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: maintenance), .init(service: IncidentCooldown(store: incidentStore, clock: clock, logger: logger)),
+    ]
     services += notifications.services.map { .init(service: $0) }
     // The flusher stops after the writer has drained, so its final flush holds every record;
     // the rule evaluations stop before it.

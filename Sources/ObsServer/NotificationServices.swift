@@ -18,7 +18,8 @@ struct NotificationServices: Sendable {
     let metrics: NotifyMetrics
 
     static func make(config: ObsConfig, environment: [String: String], database: ObsDatabase, clock: any ObsClock,
-                     metrics: NotifyMetrics, logger: Logger) throws -> NotificationServices {
+                     metrics: NotifyMetrics, deliveryListeners: [any NotificationDeliveryListener],
+                     logger: Logger) throws -> NotificationServices {
         let store = SQLiteNotificationStore(database: database)
         let silences = SilenceBook(store: store, clock: clock)
         guard let route = try config.notifications.resolvedRoute() else {
@@ -34,7 +35,8 @@ struct NotificationServices: Sendable {
             throw ConfigError(problems: error.problems.map { .init(location: "environment", key: "receivers", reason: $0) })
         }
         let groupsChanged = WakeSignal()
-        let delivery = DeliveryService(receivers: receivers, store: store, clock: clock, observer: metrics.observer, logger: logger)
+        let delivery = DeliveryService(receivers: receivers, store: store, clock: clock, observer: metrics.observer,
+                                       listeners: deliveryListeners, logger: logger)
         let dispatcher = NotificationDispatcher(policy: policy, store: store, clock: clock, groupsChanged: groupsChanged,
                                                 outboxChanged: delivery.outboxChanged, logger: logger)
         let notifier = Notifier(policy: policy, store: store, clock: clock, groupsChanged: groupsChanged)

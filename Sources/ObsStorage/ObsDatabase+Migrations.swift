@@ -208,6 +208,55 @@ extension ObsDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-incidents") { db in
+            // An incident per paging alert group; its alerts and its timeline beside it. The
+            // partial index finds a group's unresolved incident, which sinks look up inside
+            // the alert transaction.
+            try db.execute(sql: """
+                CREATE TABLE incidents (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    group_key TEXT NOT NULL,
+                    group_labels TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    opened_ns INTEGER NOT NULL,
+                    started_ns INTEGER NOT NULL,
+                    detected_ns INTEGER NOT NULL,
+                    acknowledged_ns INTEGER,
+                    acknowledged_by TEXT,
+                    first_notified_ns INTEGER,
+                    mitigated_ns INTEGER,
+                    resolve_due_ns INTEGER,
+                    resolved_ns INTEGER,
+                    resolved_by TEXT
+                );
+                CREATE INDEX incidents_unresolved ON incidents(group_key) WHERE state != 'resolved';
+                CREATE INDEX incidents_opened ON incidents(opened_ns);
+                CREATE TABLE incident_alerts (
+                    incident_id INTEGER NOT NULL,
+                    rule_group TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    firing INTEGER NOT NULL,
+                    active_at_ns INTEGER NOT NULL,
+                    joined_ns INTEGER NOT NULL,
+                    resolved_ns INTEGER,
+                    PRIMARY KEY (incident_id, rule_group, fingerprint)
+                ) WITHOUT ROWID;
+                CREATE INDEX incident_alerts_fingerprint ON incident_alerts(fingerprint);
+                CREATE TABLE incident_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    incident_id INTEGER NOT NULL,
+                    time_ns INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    by_whom TEXT
+                );
+                CREATE INDEX incident_events_incident ON incident_events(incident_id, time_ns);
+                """)
+        }
         return migrator
     }
 

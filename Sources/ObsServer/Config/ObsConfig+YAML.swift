@@ -61,7 +61,7 @@ extension ObsConfig {
         "receivers": { config, node, walker in config.notifications.readReceivers(node, walker: &walker) },
         "route": { config, node, walker in config.notifications.readRoute(node, walker: &walker) },
         "inhibit_rules": { config, node, walker in config.notifications.readInhibitRules(node, walker: &walker) },
-        "incidents": { _, node, walker in walker.unsupported(node, path: "incidents") },
+        "incidents": { config, node, walker in config.incidents.read(node, path: "incidents", walker: &walker) },
         "scrape": { _, node, walker in walker.unsupported(node, path: "scrape") },
         "dashboards": { _, node, walker in walker.unsupported(node, path: "dashboards") },
     ]

@@ -24,6 +24,7 @@ public struct ObsConfig: Sendable, Equatable {
     public var aggregate = AggregateConfig()
     public var rules = RulesConfig()
     public var notifications = NotificationsConfig()
+    public var incidents = IncidentsConfig()
 
     public init() {}
 
@@ -50,6 +51,7 @@ public struct ObsConfig: Sendable, Equatable {
         problems += aggregate.validate()
         problems += rules.validate()
         problems += notifications.validate()
+        problems += incidents.validate()
         return problems
     }
 }
