@@ -82,7 +82,7 @@ struct ConfigTests {
                   queue_events: many
                   max_line_bytes: 1KB
                 colour: blue
-                incidents: {}
+                scrape: {}
                 auth: {query_tokens: x}
                 """, file: "obs.yaml")
             Issue.record("expected a ConfigError")
@@ -91,9 +91,24 @@ struct ConfigTests {
                 "obs.yaml:1:7: http: \"nowhere\" is not HOST:PORT (e.g. 127.0.0.1:4318; port 0 picks a free port)",
                 "obs.yaml:3:17: limits.queue_events: \"many\" is not a whole number",
                 "obs.yaml:5:9: colour: unknown key",
-                "obs.yaml:6:12: incidents: is not supported by this version of obs yet",
+                "obs.yaml:6:9: scrape: is not supported by this version of obs yet",
                 "obs.yaml:7:22: auth.query_tokens: unknown key",
             ])
+        }
+    }
+
+    @Test("incidents: severities, grouping and cooldown, and their bad values")
+    func incidents() throws {
+        let config = try ObsConfig.parse(yaml: "incidents: {severities: [page, critical], group_by: [team], cooldown: 10m}", file: "f")
+        #expect(config.incidents.policy.severities == ["page", "critical"])
+        #expect(config.incidents.policy.groupBy == ["team"])
+        #expect(config.incidents.policy.cooldown == .seconds(600))
+        #expect(ObsConfig().incidents.policy.cooldown == .seconds(300))
+        do {
+            _ = try ObsConfig.parse(yaml: "incidents: {severities: [], cooldown: soon, paging: yes}", file: "obs.yaml")
+            Issue.record("expected a ConfigError")
+        } catch {
+            #expect(error.problems.map(\.key) == ["incidents.cooldown", "incidents.paging"])
         }
     }
 
