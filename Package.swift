@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "ObsCLI",
             dependencies: [
-                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify", "ObsServer",
+                "ObsCore", "ObsIngest", "ObsStorage", "ObsAggregate", "ObsQuery", "ObsRules", "ObsNotify", "ObsIncidents", "ObsServer",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 // obs bench notify's webhook receiver (already linked through ObsServer).
@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "obs",
             dependencies: [
-                "ObsServer", "ObsCLI", "ObsQuery", "ObsRules",
+                "ObsServer", "ObsCLI", "ObsQuery", "ObsRules", "ObsIncidents", "ObsStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

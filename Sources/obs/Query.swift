@@ -15,7 +15,7 @@ struct Query: AsyncParsableCommand {
               obs query 'error_rate[5m] by (service)' --since 1h --step 1m
             """,
         subcommands: [Expr.self, Logs.self, Trace.self, Traces.self, Services.self, Alerts.self, RuleList.self, Notifications.self,
-                      SLOs.self, Availability.self],
+                      SLOs.self, Availability.self, Incidents.self, MTTR.self],
         defaultSubcommand: Expr.self
     )
 }

@@ -87,10 +87,22 @@ struct IncidentEndToEndTests {
             #expect(group["key"] as? String == "checkout" && group["count"] as? Int == 1)
             #expect((group["mttr_s"] as? [String: Any])?["median"] as? Double == mttr)
 
+            let url = daemon.baseURL.absoluteString
+            let noted = try ObsBinary.run(["incident", "note", String(id), "root cause: pool exhausted", "--by", "cy", "--url", url])
+            #expect(noted.status == 0 && noted.stdout.contains("root cause: pool exhausted (cy)"), "\(noted.stderr)")
+            let shown = try ObsBinary.run(["query", "incidents", String(id), "--url", url, "--format", "table"])
+            #expect(shown.status == 0 && shown.stdout.contains("acknowledged by ana") && shown.stdout.contains("STEP"), "\(shown.stderr)")
+            let listed = try ObsBinary.run(["query", "incidents", "--state", "resolved", "--url", url, "--format", "table"])
+            #expect(listed.status == 0 && listed.stdout.contains("checkout") && listed.stdout.contains("resolved"), "\(listed.stderr)")
+            let report = try ObsBinary.run(["query", "mttr", "--since", "1h", "--url", url, "--format", "table"])
+            #expect(report.status == 0 && report.stdout.contains("checkout"), "\(report.stderr)")
+            let refused = try ObsBinary.run(["incident", "ack", "9999", "--url", url])
+            #expect(refused.status != 0 && refused.stderr.contains("incident 9999 does not exist"), "\(refused.stderr)")
+
             try await daemon.stop()
             daemon = try await NotifyingDaemon.start(directory, config: config)
             let restored = try await Self.incident(daemon, id)
-            #expect(Self.kinds(restored) == kinds)
+            #expect(Self.kinds(restored) == kinds + ["note"])
             #expect(restored["state"] as? String == "resolved")
             try await daemon.stop()
         }
