@@ -25,7 +25,7 @@ public struct IncidentDesk: Sendable {
                 incident.acknowledgedAt = now
                 incident.acknowledgedBy = person
                 return .changed([IncidentEventRecord(time: now, kind: IncidentEventKind.acknowledged.rawValue, source: source,
-                                                     detail: "acknowledged by \(person)", by: person)])
+                                                     detail: "acknowledged", by: person)])
             }
         }
     }
@@ -40,7 +40,7 @@ public struct IncidentDesk: Sendable {
             incident.resolvedAt = now
             incident.resolvedBy = person
             incident.resolveDueAt = nil
-            let detail = "resolved by \(person)" + (text.isEmpty ? "" : ": \(text)")
+            let detail = text.isEmpty ? "resolved by hand" : "resolved: \(text)"
             return .changed([IncidentEventRecord(time: now, kind: IncidentEventKind.resolved.rawValue, source: source, detail: detail,
                                                  by: person)])
         }

@@ -91,7 +91,7 @@ struct IncidentEndToEndTests {
             let noted = try ObsBinary.run(["incident", "note", String(id), "root cause: pool exhausted", "--by", "cy", "--url", url])
             #expect(noted.status == 0 && noted.stdout.contains("root cause: pool exhausted (cy)"), "\(noted.stderr)")
             let shown = try ObsBinary.run(["query", "incidents", String(id), "--url", url, "--format", "table"])
-            #expect(shown.status == 0 && shown.stdout.contains("acknowledged by ana") && shown.stdout.contains("STEP"), "\(shown.stderr)")
+            #expect(shown.status == 0 && shown.stdout.contains("acknowledged (ana)") && shown.stdout.contains("STEP"), "\(shown.stderr)")
             let listed = try ObsBinary.run(["query", "incidents", "--state", "resolved", "--url", url, "--format", "table"])
             #expect(listed.status == 0 && listed.stdout.contains("checkout") && listed.stdout.contains("resolved"), "\(listed.stderr)")
             let report = try ObsBinary.run(["query", "mttr", "--since", "1h", "--url", url, "--format", "table"])
